@@ -1,0 +1,1 @@
+"""Resident ID card reader (二代证阅读器) on its serial "SAM" frames."""
