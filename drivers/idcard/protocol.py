@@ -101,6 +101,20 @@ class Reply:
         return self
 
 
+def reply_fits(command: int, reply: Reply) -> bool:
+    """Could `reply` answer `command`? Replies do not name their command, so a late reply to
+    an earlier, timed-out command is told apart by its status and size and then dropped."""
+    if not reply.ok:
+        return True
+    if command == Command.FIND_CARD:
+        return reply.sw3 == Status.CARD_FOUND
+    if command == Command.SELECT_CARD:
+        return reply.sw3 == Status.OK and len(reply.data) <= 8
+    if command in (Command.READ_TEXT_PHOTO, Command.READ_WITH_FINGERPRINT):
+        return reply.sw3 == Status.OK and len(reply.data) >= 4 + TEXT_LEN
+    return True
+
+
 def checksum(data: bytes) -> int:
     """XOR of all bytes."""
     value = 0

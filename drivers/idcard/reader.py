@@ -23,6 +23,7 @@ from drivers.idcard.protocol import (
     decode,
     encode_command,
     parse_read_data,
+    reply_fits,
 )
 from drivers.idcard.transport import SerialTransport
 
@@ -149,7 +150,7 @@ class IdCardReader:
             while buffer:
                 used, reply = decode(buffer)
                 buffer = buffer[used:]
-                if reply is not None:
+                if reply is not None and reply_fits(command, reply):
                     return reply
                 if used == 0:
                     break

@@ -1,0 +1,137 @@
+"""Text commands that drive the emulator, from a terminal or from a control socket.
+
+One command a line: `tap N`, `lift`, `fault nocard|checksum|slow [SECONDS]|unplug|none`,
+`replug`, `list`, `status`, `help`, `quit`. Every answer ends with a line that starts with
+`ok` or `error`, so a program can read up to it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import threading
+
+from drivers.idcard.card import IdCard, mask_name, mask_number
+from drivers.idcard.emulator import IdCardEmulator
+
+HELP = """\
+tap N          lay card N (see list) on the reader
+lift           take the card away
+fault NAME     nocard | checksum | slow [SECONDS] | unplug | none
+replug         plug the reader in again after 'fault unplug'
+list           the cards this emulator holds
+status         card, fault and device path
+quit           stop the emulator"""
+
+
+def describe(card: IdCard) -> str:
+    """One masked line per card: demo data or not, names and numbers are not shown raw."""
+    return f"{card.kind:<15} {mask_name(card.name):<4} {mask_number(card.id_number)}"
+
+
+class Console:
+    """Runs one command line against an emulator and returns the answer text."""
+
+    def __init__(self, emulator: IdCardEmulator, stop: threading.Event) -> None:
+        self.emulator = emulator
+        self.stop = stop
+        self._lock = threading.Lock()
+
+    def execute(self, line: str) -> str:
+        words = line.split()
+        if not words:
+            return "ok"
+        name, args = words[0].lower(), words[1:]
+        handler = getattr(self, f"_cmd_{name}", None)
+        if handler is None:
+            return f"error unknown command {name!r}; try help"
+        with self._lock:
+            try:
+                return handler(*args)
+            except TypeError:
+                return f"error wrong arguments for {name}; try help"
+            except (ValueError, IndexError) as exc:
+                return f"error {exc}"
+
+    def _cmd_help(self) -> str:
+        return HELP + "\nok"
+
+    def _cmd_tap(self, number: str) -> str:
+        index = int(number)
+        if not 1 <= index <= len(self.emulator.cards):
+            raise ValueError(f"no card {number}: choose 1..{len(self.emulator.cards)}")
+        card = self.emulator.place(index - 1)
+        return f"ok tapped {index} {describe(card)}"
+
+    def _cmd_lift(self) -> str:
+        self.emulator.remove()
+        return "ok lifted"
+
+    def _cmd_fault(self, fault: str, seconds: str = "3.5") -> str:
+        self.emulator.set_fault(fault, delay=float(seconds))
+        return f"ok fault {fault}"
+
+    def _cmd_replug(self) -> str:
+        self.emulator.replug()
+        return f"ok plugged {self.emulator.path}"
+
+    def _cmd_list(self) -> str:
+        current = self.emulator.card
+        lines = [
+            f"{'*' if card is current else ' '}{number:>2} {describe(card)}"
+            for number, card in enumerate(self.emulator.cards, start=1)
+        ]
+        return "\n".join([*lines, f"ok {len(lines)} cards"])
+
+    def _cmd_status(self) -> str:
+        card = self.emulator.card
+        return (
+            f"ok card {describe(card) if card else 'none'}"
+            f" fault {self.emulator.fault or 'none'}"
+            f" plugged {'yes' if self.emulator.plugged else 'no'} device {self.emulator.path}"
+        )
+
+    def _cmd_quit(self) -> str:
+        self.stop.set()
+        return "ok bye"
+
+
+class ControlServer:
+    """A Unix socket next to the device link; each connection sends lines, gets answers."""
+
+    def __init__(self, path: str, console: Console) -> None:
+        self.path = path
+        self.console = console
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._socket.bind(path)
+        self._socket.listen()
+        self._thread = threading.Thread(target=self._accept, name="idcard-control", daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self._socket.accept()
+            except OSError:
+                return  # closed
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        # Separate read and write files: a text file open for both drops its read-ahead on
+        # every write, and with it the client's next lines.
+        reader = conn.makefile("r", encoding="utf-8", newline="\n")
+        writer = conn.makefile("w", encoding="utf-8", newline="\n")
+        with conn, reader, writer, contextlib.suppress(OSError, UnicodeDecodeError):
+            for line in reader:
+                writer.write(self.console.execute(line) + "\n")
+                writer.flush()
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self._socket.shutdown(socket.SHUT_RDWR)
+        self._socket.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path)
