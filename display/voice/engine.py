@@ -8,6 +8,7 @@ its event loop is never blocked.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Mapping
@@ -24,6 +25,9 @@ _INSTALL_HINT = (
     "未找到 espeak-ng 语音引擎，请在服务器上安装：apt install espeak-ng。"
     " espeak-ng was not found: install it on the server with `apt install espeak-ng`."
 )
+
+
+_OTHER_LANGUAGE = re.compile(r"\(([^\s()]+) \d+\)")
 
 
 @runtime_checkable
@@ -77,6 +81,7 @@ class EspeakPinyinEngine:
     def __init__(self, settings: EspeakSettings | None = None) -> None:
         self.settings = settings or EspeakSettings()
         self.engine_id = f"espeak-ng:{self.settings.voice}"
+        self._voice_checked = False
 
     def settings_key(self) -> str:
         audible = asdict(self.settings)
@@ -87,11 +92,11 @@ class EspeakPinyinEngine:
         """The exact line espeak-ng is given for `text`."""
         return to_pinyin_text(text, self.settings.readings)
 
-    def _run(self, options: list[str], line: str) -> bytes:
+    def _run(self, options: list[str], line: str, voice: bool = True) -> bytes:
         executable = shutil.which(self.settings.executable)
         if executable is None:
             raise EngineUnavailable(_INSTALL_HINT)
-        command = [executable, "-v", self.settings.voice, *options]
+        command = [executable, *(["-v", self.settings.voice] if voice else []), *options]
         try:
             done = subprocess.run(
                 command,
@@ -117,7 +122,34 @@ class EspeakPinyinEngine:
             )
         return done.stdout
 
+    def check_voice(self) -> None:
+        """Fail clearly if the voice is not installed.
+
+        espeak-ng matches voices by language prefix and would quietly speak "no-such-voice" in
+        Norwegian, so the name is looked up in `espeak-ng --voices` once per engine.
+        """
+        if self._voice_checked:
+            return
+        wanted = self.settings.voice.split("+")[0].lower()
+        names: set[str] = set()
+        for row in self._run(["--voices"], "", voice=False).decode().splitlines()[1:]:
+            columns = row.split()
+            if len(columns) >= 5:
+                # language, voice name, file and its base name, "(zh-cmn 5)(zh 5)" languages
+                names.update(c.lower() for c in (columns[1], columns[3], columns[4]))
+                names.add(columns[4].rsplit("/", 1)[-1].lower())
+                names.update(m.lower() for m in _OTHER_LANGUAGE.findall(" ".join(columns[5:])))
+        if wanted not in names:
+            raise EngineUnavailable(
+                f"espeak-ng 没有语音 {self.settings.voice}，请运行 apt install espeak-ng"
+                " 并用 espeak-ng --voices=cmn 查看可用语音。"
+                f" espeak-ng has no voice {self.settings.voice}: run `apt install espeak-ng`"
+                " and list voices with `espeak-ng --voices=cmn`."
+            )
+        self._voice_checked = True
+
     def render(self, text: str) -> bytes:
+        self.check_voice()
         line = self.pinyin(text)
         if not line:
             raise RenderError(
@@ -129,6 +161,7 @@ class EspeakPinyinEngine:
 
     def phonemes(self, text: str) -> str:
         """espeak-ng's phoneme mnemonics for `text`: how to check what a word will sound like."""
+        self.check_voice()
         return self._run(["-q", "-x"], self.pinyin(text)).decode().strip()
 
 
