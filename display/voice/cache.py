@@ -144,4 +144,8 @@ class VoiceCache:
 
     def total_bytes(self) -> int:
         """Bytes of WAV files in the folder now."""
-        return sum(p.stat().st_size for p in self.directory.glob("*.wav") if p.exists())
+        total = 0
+        for path in self.directory.glob("*.wav"):
+            with contextlib.suppress(FileNotFoundError):
+                total += path.stat().st_size
+        return total
