@@ -70,3 +70,29 @@ def evaluation_level(text: str) -> int | None:
     if len(text) == 1 and text.isdigit() and int(text) in EVALUATION_LEVELS:
         return int(text)
     return None
+
+
+def parse_action(spec: str | ClerkAction) -> tuple[ClerkAction, str | None]:
+    """Read a configured key target: "recall", or "evaluate:5" / "call:012" with an argument.
+
+    Key mappings of keypads and pads are written this way in configuration; a wrong name
+    fails at start-up with a message listing the valid ones.
+    """
+    text = str(spec).strip()
+    name, _, fixed = text.partition(":")
+    try:
+        action = ClerkAction(name)
+    except ValueError:
+        known = ", ".join(a.value for a in ClerkAction)
+        raise ValueError(
+            f"未知的按键动作 {text!r}，可用: {known} / unknown action {text!r}; use one of: {known}"
+        ) from None
+    if not fixed:
+        return action, None
+    if action is ClerkAction.EVALUATE and evaluation_level(fixed) is None:
+        raise ValueError(f"评价等级应为1到5 / evaluation level must be 1..5: {text!r}")
+    if action not in (ClerkAction.EVALUATE, ClerkAction.CALL):
+        raise ValueError(
+            f"只有 call 和 evaluate 可以带参数 / only call and evaluate take an argument: {text!r}"
+        )
+    return action, fixed

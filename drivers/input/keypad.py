@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
-from drivers.actions import ClerkAction, KeypadCommand, evaluation_level
+from drivers.actions import ClerkAction, KeypadCommand, evaluation_level, parse_action
 from drivers.input.keymap import EV_KEY, KEY_DOWN, US_LAYOUT, digit_of, key_code
 from drivers.input.scanner import InputEventLike
 
@@ -59,26 +59,12 @@ DEFAULT_EVALUATION_MAPPING: Mapping[str, str] = MappingProxyType(
 
 
 def _parse_target(target: str | ClerkAction) -> tuple[str, str | None]:
-    """Split "evaluate:5" into ("evaluate", "5"); check the action name."""
+    """Split "evaluate:5" into ("evaluate", "5"); edits pass through; names are checked."""
     text = str(target).strip()
-    name, _, fixed = text.partition(":")
-    if name in _EDITS:
-        return name, None
-    try:
-        action = ClerkAction(name)
-    except ValueError:
-        known = ", ".join(a.value for a in ClerkAction)
-        raise ValueError(
-            f"未知的按键动作 {text!r}，可用: {known} / unknown keypad action {text!r}; "
-            f"use one of: {known}, {CLEAR_DIGITS}, {DELETE_DIGIT}"
-        ) from None
-    if fixed and action is ClerkAction.EVALUATE and evaluation_level(fixed) is None:
-        raise ValueError(f"评价等级应为1到5 / evaluation level must be 1..5: {text!r}")
-    if fixed and action not in (ClerkAction.EVALUATE, ClerkAction.CALL):
-        raise ValueError(
-            f"只有 call 和 evaluate 可以带参数 / only call and evaluate take an argument: {text!r}"
-        )
-    return action.value, fixed or None
+    if text in _EDITS:
+        return text, None
+    action, fixed = parse_action(text)
+    return action.value, fixed
 
 
 class KeypadMapper:
