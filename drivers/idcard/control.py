@@ -1,6 +1,6 @@
 """Text commands that drive the emulator, from a terminal or from a control socket.
 
-One command a line: `tap N`, `lift`, `fault nocard|checksum|slow [SECONDS]|unplug|none`,
+One command a line: `tap N`, `lift`, `fault nocard|checksum|slow [SECONDS]|silent|unplug|none`,
 `replug`, `list`, `status`, `help`, `quit`. Every answer ends with a line that starts with
 `ok` or `error`, so a program can read up to it.
 """
@@ -18,7 +18,7 @@ from drivers.idcard.emulator import IdCardEmulator
 HELP = """\
 tap N          lay card N (see list) on the reader
 lift           take the card away
-fault NAME     nocard | checksum | slow [SECONDS] | unplug | none
+fault NAME     nocard | checksum | slow [SECONDS] | silent | unplug | none
 replug         plug the reader in again after 'fault unplug'
 list           the cards this emulator holds
 status         card, fault and device path

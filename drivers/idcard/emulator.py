@@ -31,7 +31,7 @@ from drivers.idcard.protocol import (
     encode_reply,
 )
 
-FAULTS = ("nocard", "checksum", "slow", "unplug")
+FAULTS = ("nocard", "checksum", "slow", "silent", "unplug")
 SAM_ID = bytes.fromhex("0501000020191207000000640000283a")  # fixed, for diagnostics screens
 UNKNOWN_COMMAND = 0x21  # emulator's choice: the real code for "bad command" is unconfirmed
 
@@ -149,7 +149,8 @@ class IdCardEmulator:
         """Misbehave until cleared (`None`) or for `count` replies.
 
         nocard: the card is not detected; checksum: replies carry a wrong CHK; slow: replies
-        come `delay` seconds late; unplug: the pty closes and `path` disappears (`replug()`).
+        come `delay` seconds late; silent: no replies at all (a reader without power behind a
+        USB-serial bridge); unplug: the pty closes and `path` disappears (`replug()`).
         """
         if fault in (None, "none"):
             fault = None
@@ -191,8 +192,10 @@ class IdCardEmulator:
 
     def _reply(self, master: int, frame: CommandFrame, stop: threading.Event) -> None:
         with self._lock:
-            reply = self._answer(frame.command)
             fault = self._fault
+            if fault.name == "silent":
+                return
+            reply = self._answer(frame.command)
             spoil = fault.name in ("checksum", "slow")
             if spoil and fault.remaining is not None:
                 fault.remaining -= 1

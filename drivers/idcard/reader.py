@@ -1,7 +1,8 @@
 """The ID card reader driver: find, select, read; retries, polling and reconnects.
 
 It reports upward through an `IdCardListener` and never imports the server. One card left on
-the reader is reported once; it is reported again only after the reader has seen no card.
+the reader is reported once; it is reported again only after the reader has seen no card, or
+after the reader was disconnected (nobody knows what happened to the card meanwhile).
 """
 
 from __future__ import annotations
@@ -121,19 +122,30 @@ class IdCardReader:
 
     def command(self, command: Command, timeout: float) -> Reply:
         """Send one command and wait for its reply, retrying timeouts and damaged frames."""
-        last: DriverError = ReaderTimeout()
         with self._lock:
-            for _ in range(self.settings.retries + 1):
+            was_open = self._transport.is_open
+            try:
                 try:
-                    reply = self._exchange(command, timeout)
-                except (ReaderTimeout, BadFrame) as err:
-                    last = err
-                    continue
+                    reply = self._with_retries(command, timeout)
                 except ReaderUnavailable:
-                    self._set_connected(False)
-                    raise
-                self._set_connected(True)
-                return reply
+                    if not was_open:
+                        raise
+                    # The open handle belonged to a device that went away; it may be back
+                    # under the same name already: reopen once before giving up.
+                    reply = self._with_retries(command, timeout)
+            except ReaderUnavailable:
+                self._set_connected(False)
+                raise
+            self._set_connected(True)
+            return reply
+
+    def _with_retries(self, command: Command, timeout: float) -> Reply:
+        last: DriverError = ReaderTimeout()
+        for _ in range(self.settings.retries + 1):
+            try:
+                return self._exchange(command, timeout)
+            except (ReaderTimeout, BadFrame) as err:
+                last = err
         raise last
 
     def _exchange(self, command: Command, timeout: float) -> Reply:
@@ -225,6 +237,8 @@ class IdCardReader:
     def _set_connected(self, connected: bool) -> None:
         if connected != self._connected:
             self._connected = connected
+            if not connected:
+                self._last_card = None  # the card may have been lifted meanwhile
             log.info("ID card reader %s: %s", self.settings.port,
                      "connected" if connected else "disconnected")
             self._notify(self.listener.on_state, connected)
