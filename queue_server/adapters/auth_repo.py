@@ -1,0 +1,94 @@
+"""Accounts, sign-in sessions and device tokens. Only hashes of tokens are stored."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from . import tables as t
+
+
+class AuthRepository:
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    # users
+    def user_by_name(self, username: str) -> Any:
+        return self.conn.execute(select(t.users).where(t.users.c.username == username)).first()
+
+    def user_by_id(self, user_id: int) -> Any:
+        return self.conn.execute(select(t.users).where(t.users.c.id == user_id)).first()
+
+    def list_users(self) -> list[Any]:
+        return list(self.conn.execute(select(t.users).order_by(t.users.c.username)))
+
+    def add_user(self, **values: Any) -> int:
+        return int(
+            self.conn.execute(insert(t.users).values(values).returning(t.users.c.id)).scalar_one()
+        )
+
+    def update_user(self, user_id: int, **values: Any) -> None:
+        self.conn.execute(update(t.users).where(t.users.c.id == user_id).values(values))
+
+    # sessions
+    def add_session(self, **values: Any) -> None:
+        self.conn.execute(insert(t.sessions).values(values))
+
+    def session(self, token_hash: str) -> Any:
+        q = (
+            select(
+                t.sessions,
+                t.users.c.username,
+                t.users.c.display_name,
+                t.users.c.role,
+                t.users.c.halls,
+                t.users.c.active,
+            )
+            .join(t.users, t.users.c.id == t.sessions.c.user_id)
+            .where(t.sessions.c.token_hash == token_hash)
+        )
+        return self.conn.execute(q).first()
+
+    def revoke_session(self, token_hash: str, at: datetime) -> None:
+        self.conn.execute(
+            update(t.sessions)
+            .where(t.sessions.c.token_hash == token_hash, t.sessions.c.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
+
+    def revoke_user_sessions(self, user_id: int, at: datetime) -> int:
+        result = self.conn.execute(
+            update(t.sessions)
+            .where(t.sessions.c.user_id == user_id, t.sessions.c.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
+        return int(result.rowcount)
+
+    # devices
+    def add_device(self, **values: Any) -> int:
+        return int(
+            self.conn.execute(
+                insert(t.devices).values(values).returning(t.devices.c.id)
+            ).scalar_one()
+        )
+
+    def device(self, token_hash: str) -> Any:
+        return self.conn.execute(
+            select(t.devices).where(t.devices.c.token_hash == token_hash)
+        ).first()
+
+    def device_by_name(self, name: str) -> Any:
+        return self.conn.execute(select(t.devices).where(t.devices.c.name == name)).first()
+
+    def list_devices(self) -> list[Any]:
+        return list(self.conn.execute(select(t.devices).order_by(t.devices.c.name)))
+
+    def revoke_device(self, name: str, at: datetime) -> int:
+        result = self.conn.execute(
+            update(t.devices)
+            .where(t.devices.c.name == name, t.devices.c.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
+        return int(result.rowcount)

@@ -1,0 +1,237 @@
+"""Tickets in the database.
+
+Saving is optimistic: an update names the version it read, so two windows can never both
+move the same ticket (the loser gets `ConcurrentUpdate` and the service layer retries or
+reports it). Numbers come from a counter row incremented atomically.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..domain.errors import ConcurrentUpdate
+from ..domain.selection import Candidate
+from ..domain.tickets import OPEN_STATES, PriorityReason, Ticket, TicketState
+from . import tables as t
+from .directory import ServiceDirectory
+
+T = t.tickets
+_FIELDS = (
+    "public_id hall prefix number service_day issued_at queued_at called_at started_at "
+    "finished_at window target_window recall_count rejoined transfer_count note citizen_name "
+    "id_number id_hash appointment_ref idempotency_key version"
+).split()
+_OPEN = [s.value for s in OPEN_STATES]
+
+
+class TicketRepository:
+    def __init__(self, conn: Connection, directory: ServiceDirectory, postgres: bool):
+        self.conn = conn
+        self.dir = directory
+        self.postgres = postgres
+
+    # --- mapping ------------------------------------------------------------------------
+    def _to_ticket(self, row: Any) -> Ticket:
+        values = {name: getattr(row, name) for name in _FIELDS}
+        return Ticket(
+            id=row.id,
+            service=self.dir.code(row.service_id),
+            issued_service=self.dir.code(row.issued_service_id),
+            state=TicketState(row.state),
+            priority=PriorityReason(row.priority) if row.priority else None,
+            channel=row.channel,
+            **values,
+        )
+
+    def _columns(self, ticket: Ticket, names: set[str] | None = None) -> dict[str, Any]:
+        cols: dict[str, Any] = {}
+        for name in names if names is not None else set(_FIELDS) | {"service", "state"}:
+            if name == "service":
+                cols["service_id"] = self.dir.id(ticket.hall, ticket.service)
+            elif name == "state":
+                cols["state"] = ticket.state.value
+            elif name == "changed":
+                continue
+            else:
+                cols[name] = getattr(ticket, name)
+        return cols
+
+    # --- reads --------------------------------------------------------------------------
+    def get(self, ticket_id: int) -> Ticket | None:
+        row = self.conn.execute(select(T).where(T.c.id == ticket_id)).first()
+        return self._to_ticket(row) if row else None
+
+    def get_public(self, public_id: str) -> Ticket | None:
+        row = self.conn.execute(select(T).where(T.c.public_id == public_id)).first()
+        return self._to_ticket(row) if row else None
+
+    def by_idempotency_key(self, key: str) -> Ticket | None:
+        row = self.conn.execute(select(T).where(T.c.idempotency_key == key)).first()
+        return self._to_ticket(row) if row else None
+
+    def by_number(self, hall: str, prefix: str, number: int, day: date) -> Ticket | None:
+        """The ticket with this number, today's first, else the newest open one."""
+        q = (
+            select(T)
+            .where(T.c.hall == hall, T.c.prefix == prefix, T.c.number == number)
+            .where(or_(T.c.service_day == day, T.c.state.in_(_OPEN)))
+            .order_by(T.c.service_day.desc())
+            .limit(1)
+        )
+        row = self.conn.execute(q).first()
+        return self._to_ticket(row) if row else None
+
+    def oldest_waiting(
+        self, hall: str, services: list[str], window: int, priority: bool
+    ) -> Candidate | None:
+        """The longest-waiting ticket a window may call: of its services, or sent to it."""
+        ids = [self.dir.id(hall, s) for s in services if (hall, s) in self.dir.ids]
+        reach = [T.c.target_window == window]
+        if ids:
+            reach.append(and_(T.c.service_id.in_(ids), T.c.target_window.is_(None)))
+        q = (
+            select(T.c.id, T.c.queued_at, T.c.is_priority)
+            .where(T.c.state == "waiting", T.c.hall == hall, T.c.is_priority == priority)
+            .where(or_(*reach))
+            .order_by(T.c.queued_at, T.c.id)
+            .limit(1)
+        )
+        if self.postgres:
+            q = q.with_for_update(skip_locked=True, of=T)
+        row = self.conn.execute(q).first()
+        return Candidate(row.id, row.queued_at, row.is_priority) if row else None
+
+    def ahead_of(self, ticket: Ticket) -> int:
+        """Waiting tickets of the same service that will be called first (an estimate when
+        green-channel ratios interleave)."""
+        service_id = self.dir.id(ticket.hall, ticket.service)
+        before = [T.c.queued_at < ticket.queued_at]
+        if ticket.priority is None:
+            before.append(T.c.is_priority.is_(True))
+        else:
+            before = [and_(T.c.is_priority.is_(True), T.c.queued_at < ticket.queued_at)]
+        q = select(func.count()).where(
+            T.c.state == "waiting", T.c.service_id == service_id, T.c.id != ticket.id, or_(*before)
+        )
+        return int(self.conn.scalar(q) or 0)
+
+    def waiting_by_service(self, hall: str) -> dict[str, tuple[int, datetime | None]]:
+        q = (
+            select(T.c.service_id, func.count(), func.min(T.c.queued_at))
+            .where(T.c.hall == hall, T.c.state == "waiting")
+            .group_by(T.c.service_id)
+        )
+        out: dict[str, tuple[int, datetime | None]] = {}
+        for service_id, count, oldest in self.conn.execute(q):
+            if isinstance(oldest, str):  # SQLite min() over text skips the type decorator
+                oldest = t.Time.process_result_value(datetime.fromisoformat(oldest), "sqlite")
+            out[self.dir.code(service_id)] = (int(count), oldest)
+        return out
+
+    def recent_service_seconds(self, hall: str, service: str, limit: int) -> list[float]:
+        q = (
+            select(T.c.started_at, T.c.finished_at)
+            .where(T.c.service_id == self.dir.id(hall, service), T.c.state == "done")
+            .where(T.c.started_at.is_not(None))
+            .order_by(T.c.finished_at.desc())
+            .limit(limit)
+        )
+        return [(f - s).total_seconds() for s, f in self.conn.execute(q)]
+
+    def count_for_id(self, hall: str, service: str, id_hash: str, day: date) -> int:
+        q = select(func.count()).where(
+            T.c.issued_service_id == self.dir.id(hall, service),
+            T.c.id_hash == id_hash,
+            T.c.service_day == day,
+        )
+        return int(self.conn.scalar(q) or 0)
+
+    def open_for_id(self, hall: str, service: str, id_hash: str) -> Ticket | None:
+        q = select(T).where(
+            T.c.service_id == self.dir.id(hall, service),
+            T.c.id_hash == id_hash,
+            T.c.state.in_(_OPEN),
+        )
+        row = self.conn.execute(q.limit(1)).first()
+        return self._to_ticket(row) if row else None
+
+    def open_before(self, hall: str, day: date) -> list[Ticket]:
+        q = select(T).where(T.c.hall == hall, T.c.service_day < day, T.c.state.in_(_OPEN))
+        return [self._to_ticket(r) for r in self.conn.execute(q)]
+
+    def recent_calls(self, hall: str, limit: int) -> list[Ticket]:
+        q = (
+            select(T)
+            .where(T.c.hall == hall, T.c.called_at.is_not(None))
+            .order_by(T.c.called_at.desc())
+            .limit(limit)
+        )
+        return [self._to_ticket(r) for r in self.conn.execute(q)]
+
+    def held_by_windows(self, ids: list[int]) -> dict[int, Ticket]:
+        if not ids:
+            return {}
+        rows = self.conn.execute(select(T).where(T.c.id.in_(ids)))
+        return {r.id: self._to_ticket(r) for r in rows}
+
+    # --- writes -------------------------------------------------------------------------
+    def next_number(self, hall: str, service: str, day: date) -> int:
+        dialect = postgresql if self.postgres else sqlite
+        c = t.counters
+        stmt = (
+            dialect.insert(c)
+            .values(service_id=self.dir.id(hall, service), service_day=day, last_number=1)
+            .on_conflict_do_update(
+                index_elements=[c.c.service_id, c.c.service_day],
+                set_={"last_number": c.c.last_number + 1},
+            )
+            .returning(c.c.last_number)
+        )
+        return int(self.conn.execute(stmt).scalar_one())
+
+    def bump_id_counter(self, hall: str, day: date, id_hash: str) -> int:
+        """Count one more ticket for this ID today; the row lock serialises the same ID."""
+        dialect = postgresql if self.postgres else sqlite
+        c = t.id_counters
+        stmt = (
+            dialect.insert(c)
+            .values(hall=hall, service_day=day, id_hash=id_hash, issued=1)
+            .on_conflict_do_update(
+                index_elements=[c.c.hall, c.c.service_day, c.c.id_hash],
+                set_={"issued": c.c.issued + 1},
+            )
+            .returning(c.c.issued)
+        )
+        return int(self.conn.execute(stmt).scalar_one())
+
+    def add(self, ticket: Ticket, device: str | None) -> int:
+        cols = self._columns(ticket)
+        cols["issued_service_id"] = self.dir.id(ticket.hall, ticket.issued_service)
+        cols["priority"] = ticket.priority.value if ticket.priority else None
+        cols["is_priority"] = ticket.priority is not None
+        cols["channel"] = ticket.channel
+        cols["device"] = device
+        ticket.id = int(self.conn.execute(insert(T).values(cols).returning(T.c.id)).scalar_one())
+        ticket.changed.clear()
+        return ticket.id
+
+    def save(self, ticket: Ticket) -> None:
+        if not ticket.changed:
+            return
+        cols = self._columns(ticket, set(ticket.changed))
+        cols["version"] = ticket.version + 1
+        result = self.conn.execute(
+            update(T).where(T.c.id == ticket.id, T.c.version == ticket.version).values(cols)
+        )
+        if result.rowcount != 1:
+            raise ConcurrentUpdate(
+                f"号码{ticket.display_number}刚被其他窗口处理，请刷新后重试"
+                f" / ticket {ticket.display_number} was just changed elsewhere: refresh and retry",
+                ticket=ticket.public_id,
+            )
+        ticket.version += 1
+        ticket.changed.clear()

@@ -1,0 +1,13 @@
+"""The JSON API under /api/v1: thin blueprints that validate, call a service, return JSON."""
+
+from __future__ import annotations
+
+from apiflask import APIFlask
+
+from . import auth, errors, halls, tickets, windows
+
+
+def register(app: APIFlask) -> None:
+    errors.register(app)
+    for module in (halls, tickets, windows, auth):
+        app.register_blueprint(module.bp, url_prefix="/api/v1")

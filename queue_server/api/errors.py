@@ -1,0 +1,74 @@
+"""One place maps errors to HTTP: `{"error": {"code": ..., "message": ..., "details": ...}}`."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from apiflask import APIFlask, HTTPError
+
+from ..domain.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+STATUS = {
+    "invalid": 400,
+    "unauthorized": 401,
+    "forbidden": 403,
+    "not_found": 404,
+    "conflict": 409,
+    "limit": 409,
+}
+HTTP_CODES = {
+    400: "invalid_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    500: "internal_error",
+}
+
+
+def body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if details:
+        error["details"] = details
+    return {"error": error}
+
+
+def register(app: APIFlask) -> None:
+    @app.error_processor
+    def http_error(error: HTTPError) -> tuple[dict[str, Any], int, Any]:
+        detail = error.detail
+        if error.status_code == 400 and detail:
+            message = _validation_message(detail)
+            return body("invalid_request", message, detail), 400, error.headers
+        message = error.message
+        if error.status_code == 400 and message == "Bad Request":
+            message = "请求体不是有效的JSON / the request body is not valid JSON"
+        if error.status_code == 404 and message == "Not Found":
+            message = "没有这个地址 / no such address: see /api/v1/openapi.json"
+        if error.status_code == 405:
+            message = "该地址不支持此方法 / this address does not accept that method"
+        code = (error.extra_data or {}).get("code") or HTTP_CODES.get(error.status_code, "error")
+        return body(code, message, detail or None), error.status_code, error.headers
+
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError) -> tuple[dict[str, Any], int]:
+        return body(exc.code, exc.message, exc.details or None), STATUS.get(exc.kind, 409)
+
+
+def _validation_message(detail: dict[str, Any]) -> str:
+    """Flatten APIFlask's {location: {field: [messages]}} into one readable sentence."""
+    parts = []
+    for location, fields in detail.items():
+        if isinstance(fields, dict):
+            for field, messages in fields.items():
+                text = "; ".join(messages) if isinstance(messages, list) else str(messages)
+                parts.append(f"{field}: {text}" if field != "_schema" else text)
+        else:
+            parts.append(f"{location}: {fields}")
+    return "请求内容有误 / invalid request: " + " | ".join(parts)

@@ -1,0 +1,110 @@
+"""Window actions: `POST /api/v1/windows/{window}/{action}`, where `{window}` is
+`<hall>-<number>` (e.g. `county-3`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiflask import APIBlueprint
+
+from ..domain.errors import NotFound
+from ..services import calling
+from ..services.calling import WindowRef
+from ..services.windows import change_window
+from .context import BEARER, runtime, user
+from .schemas import CallIn, ReasonIn, TicketOut, TransferIn, WindowOut
+
+bp = APIBlueprint("windows", __name__, tag="Windows")
+
+
+def ref(window: str) -> WindowRef:
+    hall, _, number = window.rpartition("-")
+    if not hall or not number.isdigit():
+        raise NotFound(
+            f"窗口标识“{window}”应为“大厅-号码”，如 county-3 / a window is named "
+            "<hall>-<number>, e.g. county-3"
+        )
+    return WindowRef(hall, int(number))
+
+
+def _ticket_route(action: str, summary: str, fn: Any) -> None:
+    def view(window: str) -> dict[str, Any]:
+        return fn(runtime(), ref(window), user())
+
+    view.__name__ = action.replace("-", "_")
+    bp.post(f"/windows/<window>/{action}")(
+        bp.output(TicketOut)(bp.doc(summary=summary, security=BEARER)(view))
+    )
+
+
+_ticket_route(
+    "call-next", "Call the next ticket (green channel first, by ratio)", calling.call_next
+)
+_ticket_route("recall", "Announce the called ticket again (counted, limited)", calling.recall)
+_ticket_route("start", "The citizen arrived: start service", calling.start)
+_ticket_route("complete", "Service finished", calling.complete)
+_ticket_route(
+    "no-show", "The called citizen did not come (after the allowed recalls)", calling.no_show
+)
+
+
+@bp.post("/windows/<window>/call")
+@bp.input(CallIn, location="json", arg_name="body")
+@bp.output(TicketOut)
+@bp.doc(summary="Call a specific waiting ticket by number or id", security=BEARER)
+def call(window: str, body: CallIn) -> dict[str, Any]:
+    return calling.call_ticket(runtime(), ref(window), user(), body.ticket)
+
+
+@bp.post("/windows/<window>/transfer")
+@bp.input(TransferIn, location="json", arg_name="body")
+@bp.output(TicketOut)
+@bp.doc(
+    summary="Transfer the current ticket to a service and/or a window, keeping its place",
+    security=BEARER,
+)
+def transfer(window: str, body: TransferIn) -> dict[str, Any]:
+    return calling.transfer(runtime(), ref(window), user(), body.service, body.window, body.note)
+
+
+@bp.post("/windows/<window>/suspend")
+@bp.input(ReasonIn, location="json", arg_name="body")
+@bp.output(TicketOut)
+@bp.doc(
+    summary="Suspend the ticket in service (e.g. the citizen fetches a document)", security=BEARER
+)
+def suspend(window: str, body: ReasonIn) -> dict[str, Any]:
+    return calling.suspend(runtime(), ref(window), user(), body.reason)
+
+
+@bp.post("/windows/<window>/resume-ticket")
+@bp.input(CallIn, location="json", arg_name="body")
+@bp.output(TicketOut)
+@bp.doc(summary="Resume a suspended ticket at this window", security=BEARER)
+def resume_ticket(window: str, body: CallIn) -> dict[str, Any]:
+    return calling.resume_ticket(runtime(), ref(window), user(), body.ticket)
+
+
+def _state_route(action: str, summary: str, with_reason: bool = False) -> None:
+    if with_reason:
+
+        def view(window: str, body: ReasonIn) -> dict[str, Any]:
+            return change_window(runtime(), ref(window), user(), action, body.reason)
+
+        view.__name__ = f"window_{action}"
+        view = bp.input(ReasonIn, location="json", arg_name="body")(view)
+    else:
+
+        def view(window: str) -> dict[str, Any]:  # type: ignore[misc]
+            return change_window(runtime(), ref(window), user(), action)
+
+        view.__name__ = f"window_{action}"
+    bp.post(f"/windows/<window>/{action}")(
+        bp.output(WindowOut)(bp.doc(summary=summary, security=BEARER)(view))
+    )
+
+
+_state_route("open", "Open the window")
+_state_route("pause", "Pause the window (a reason is required)", with_reason=True)
+_state_route("resume", "Resume the paused window")
+_state_route("close", "Close the window (it must hold no ticket)")

@@ -1,0 +1,1 @@
+"""Rules of the hall in plain Python (see README.md: no I/O here)."""

@@ -1,0 +1,57 @@
+"""The production entry point: `onewindow serve` and `onewindow demo`.
+
+eventlet is confined here: `eventlet.monkey_patch()` runs first, before anything imports
+`socket`, `threading` or a database driver; psycopg2 is made green by psycogreen so a slow
+query does not stall other connections. Every other module uses Socket.IO's own `sleep` and
+`start_background_task`, so the async mode can change in this one place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def main(options: dict[str, Any]) -> int:
+    mode = options.get("async_mode", "eventlet")
+    if mode == "eventlet":
+        import eventlet
+
+        eventlet.monkey_patch()
+        database = options.get("database") or ""
+        if database.startswith(("postgresql", "postgres")):
+            from psycogreen.eventlet import patch_psycopg
+
+            patch_psycopg()
+    import logging
+
+    from .app import create_app
+    from .settings import DEMO_CONFIG, Settings
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    demo = options["command"] == "demo"
+    settings = Settings(
+        config_path=options.get("config") or DEMO_CONFIG,
+        database_url=options.get("database") or "",
+        redis_url=options.get("redis"),
+        data_dir=options["data_dir"],
+        async_mode=mode,
+        host=options["host"],
+        port=options["port"],
+        public_url=options.get("public_url"),
+    )
+    server = create_app(settings)
+    base = settings.public_url or f"http://{settings.host}:{settings.port}"
+    if demo:
+        from .demo import prepare_demo
+
+        prepare_demo(server, base)
+    else:
+        print(
+            f"onewindow hall server on {base}"
+            f"  (API: {base}/api/v1, spec: {base}/api/v1/openapi.json)",
+            flush=True,
+        )
+    server.run()
+    return 0

@@ -1,0 +1,287 @@
+"""Who may do what: accounts, sign-in sessions, device tokens and role checks.
+
+Passwords are hashed (werkzeug's scrypt); tokens are random and only their SHA-256 is stored.
+A clerk signs in at one window and may act only there; managers act on their halls; admins
+everywhere. Kiosks, boards and agents carry device tokens bound to one hall.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..domain.errors import Forbidden, InvalidRequest, NotFound, Unauthorized
+from .runtime import Runtime
+
+SESSION_HOURS = 12
+MAX_FAILED_LOGINS = 5
+LOCKOUT_MINUTES = 15
+
+
+class Role(StrEnum):
+    CLERK = "clerk"
+    BACKOFFICE = "backoffice"
+    SUPERVISOR = "supervisor"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class DeviceKind(StrEnum):
+    KIOSK = "kiosk"
+    BOARD = "board"
+    AGENT = "agent"
+
+
+@dataclass(frozen=True)
+class Principal:
+    name: str
+    kind: str  # "user" | "device" | "system"
+    role: str
+    halls: frozenset[str]
+    window: tuple[str, int] | None = None
+    session: str | None = None
+
+    def in_hall(self, hall: str) -> bool:
+        return self.role == Role.ADMIN or self.kind == "system" or hall in self.halls
+
+
+SYSTEM = Principal("system", "system", "system", frozenset())
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _deny(message: str) -> Forbidden:
+    return Forbidden(message)
+
+
+def require_hall(p: Principal, hall: str) -> None:
+    if not p.in_hall(hall):
+        raise _deny(f"无权访问大厅“{hall}” / you have no access to hall '{hall}'")
+
+
+def require_issue(p: Principal, hall: str) -> None:
+    require_hall(p, hall)
+    if p.kind == "device" and p.role != DeviceKind.KIOSK:
+        raise _deny("只有取号机可以取号 / only kiosks can issue tickets")
+    if p.kind == "user" and p.role == Role.BACKOFFICE:
+        raise _deny("后台人员不能取号 / back-office accounts cannot issue tickets")
+
+
+def require_window(p: Principal, hall: str, window: int) -> None:
+    """Clerks act only at the window they signed in to; managers and admins anywhere in
+    their halls."""
+    require_hall(p, hall)
+    if p.kind == "system" or p.role in (Role.MANAGER, Role.ADMIN):
+        return
+    if p.kind == "user" and p.role == Role.CLERK:
+        if p.window == (hall, window):
+            return
+        where = f"{p.window[1]}号窗口" if p.window else "任何窗口"
+        raise _deny(
+            f"您登录的是{where}，不能操作{window}号窗口 / you are signed in at "
+            f"{'window ' + str(p.window[1]) if p.window else 'no window'}: "
+            f"you cannot act at window {window}"
+        )
+    raise _deny(f"无权操作{window}号窗口 / you may not act at window {window}")
+
+
+def require_manager(p: Principal, hall: str) -> None:
+    require_hall(p, hall)
+    if not (p.kind == "system" or p.role in (Role.MANAGER, Role.ADMIN)):
+        raise _deny("需要大厅管理员权限 / this needs a hall manager")
+
+
+def require_admin(p: Principal) -> None:
+    if not (p.kind == "system" or p.role == Role.ADMIN):
+        raise _deny("需要系统管理员权限 / this needs an administrator")
+
+
+# --- accounts ----------------------------------------------------------------------------
+def create_user(
+    rt: Runtime, username: str, password: str, role: str, halls: list[str], display_name: str = ""
+) -> int:
+    if role not in Role.__members__.values():
+        raise InvalidRequest(
+            f"未知角色“{role}” / unknown role; use one of {[r.value for r in Role]}"
+        )
+    if len(password) < 8:
+        raise InvalidRequest("密码至少8位 / the password needs at least 8 characters")
+    for hall in halls:
+        rt.hall(hall)
+    with rt.uow() as uow:
+        if uow.auth.user_by_name(username) is not None:
+            raise InvalidRequest(f"用户名“{username}”已存在 / user '{username}' exists")
+        user_id = uow.auth.add_user(
+            username=username,
+            display_name=display_name or username,
+            password_hash=generate_password_hash(password),
+            role=role,
+            halls=halls,
+            active=True,
+            failed_logins=0,
+            created_at=rt.clock.now(),
+        )
+        uow.audit(rt.clock.now(), "user.create", "system", detail={"user": username, "role": role})
+        uow.commit()
+    return user_id
+
+
+def create_device(rt: Runtime, name: str, kind: str, hall: str) -> str:
+    """Register a device and return its token (shown once; only the hash is kept)."""
+    if kind not in DeviceKind.__members__.values():
+        raise InvalidRequest(
+            f"unknown device kind '{kind}'; use one of {[k.value for k in DeviceKind]}"
+        )
+    rt.hall(hall)
+    token = "dev_" + secrets.token_urlsafe(32)
+    with rt.uow() as uow:
+        if uow.auth.device_by_name(name) is not None:
+            raise InvalidRequest(f"设备名“{name}”已存在 / device '{name}' exists")
+        uow.auth.add_device(
+            name=name, kind=kind, hall=hall, token_hash=token_hash(token), created_at=rt.clock.now()
+        )
+        uow.audit(
+            rt.clock.now(),
+            "device.create",
+            "system",
+            hall=hall,
+            detail={"device": name, "kind": kind},
+        )
+        uow.commit()
+    return token
+
+
+# --- sessions ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SignIn:
+    token: str
+    csrf_token: str
+    principal: Principal
+    expires_at: object
+
+
+def sign_in(
+    rt: Runtime, username: str, password: str, hall: str | None = None, window: int | None = None
+) -> SignIn:
+    now = rt.clock.now()
+    bad = Unauthorized("用户名或密码错误 / wrong username or password")
+    with rt.uow() as uow:
+        user = uow.auth.user_by_name(username)
+        if user is None or not user.active:
+            check_password_hash(generate_password_hash("x"), password)  # same time either way
+            raise bad
+        if user.locked_until is not None and user.locked_until > now:
+            minutes = int((user.locked_until - now).total_seconds() // 60) + 1
+            raise Unauthorized(
+                f"密码错误次数过多，账号已锁定，请{minutes}分钟后再试"
+                f" / too many failed sign-ins: the account is locked for {minutes} more minute(s)"
+            )
+        if not check_password_hash(user.password_hash, password):
+            failed = user.failed_logins + 1
+            locked = (
+                now + timedelta(minutes=LOCKOUT_MINUTES) if failed >= MAX_FAILED_LOGINS else None
+            )
+            uow.auth.update_user(
+                user.id, failed_logins=0 if locked else failed, locked_until=locked
+            )
+            uow.audit(now, "auth.failed", username, detail={"locked": locked is not None})
+            uow.commit()
+            raise bad
+        halls = frozenset(user.halls or [])
+        seat: tuple[str, int] | None = None
+        if window is not None or user.role == Role.CLERK:
+            if hall is None or window is None:
+                raise InvalidRequest(
+                    "窗口人员登录需选择大厅和窗口 / clerks sign in at a hall and window"
+                )
+            p = Principal(user.username, "user", user.role, halls)
+            require_hall(p, hall)
+            w = uow.windows.get(hall, window, lock=True)
+            if w is None or not w.active:
+                raise NotFound(f"{hall}没有{window}号窗口 / hall '{hall}' has no window {window}")
+            w.seat_clerk(user.username)
+            uow.windows.save(w)
+            seat = (hall, window)
+        token = "ses_" + secrets.token_urlsafe(32)
+        csrf = secrets.token_urlsafe(24)
+        expires = now + timedelta(hours=SESSION_HOURS)
+        uow.auth.add_session(
+            token_hash=token_hash(token),
+            user_id=user.id,
+            hall=seat[0] if seat else hall,
+            window=seat[1] if seat else None,
+            csrf_token=csrf,
+            created_at=now,
+            expires_at=expires,
+        )
+        uow.auth.update_user(user.id, failed_logins=0, locked_until=None)
+        uow.audit(now, "auth.sign_in", username, hall=hall, window=window)
+        uow.commit()
+    principal = Principal(user.username, "user", user.role, halls, seat, token_hash(token))
+    return SignIn(token, csrf, principal, expires)
+
+
+def authenticate(rt: Runtime, token: str) -> Principal:
+    """The principal behind a bearer token, or Unauthorized."""
+    now = rt.clock.now()
+    digest = token_hash(token)
+    with rt.uow(write=False) as uow:
+        if token.startswith("dev_"):
+            device = uow.auth.device(digest)
+            if device is None or device.revoked_at is not None:
+                raise Unauthorized("设备令牌无效或已吊销 / the device token is unknown or revoked")
+            return Principal(device.name, "device", device.kind, frozenset({device.hall}))
+        row = uow.auth.session(digest)
+    if row is None or row.revoked_at is not None or row.expires_at <= now or not row.active:
+        raise Unauthorized("登录已失效，请重新登录 / your session has ended: sign in again")
+    seat = (row.hall, row.window) if row.window is not None else None
+    return Principal(row.username, "user", row.role, frozenset(row.halls or []), seat, digest)
+
+
+def sign_out(rt: Runtime, p: Principal, everywhere: bool = False) -> int:
+    now = rt.clock.now()
+    with rt.uow() as uow:
+        if everywhere:
+            user = uow.auth.user_by_name(p.name)
+            count = uow.auth.revoke_user_sessions(user.id, now) if user else 0
+        else:
+            uow.auth.revoke_session(p.session or "", now)
+            count = 1
+        if p.window:
+            w = uow.windows.get(*p.window, lock=True)
+            if w is not None and w.clerk == p.name:
+                w.seat_clerk(None)
+                uow.windows.save(w)
+        uow.audit(now, "auth.sign_out", p.name, detail={"everywhere": everywhere})
+        uow.commit()
+    return count
+
+
+def sign_out_user(rt: Runtime, username: str) -> int:
+    """End every session of an account (an admin's "sign out everywhere")."""
+    now = rt.clock.now()
+    with rt.uow() as uow:
+        user = uow.auth.user_by_name(username)
+        if user is None:
+            raise NotFound(f"没有用户“{username}” / no user '{username}'")
+        count = uow.auth.revoke_user_sessions(user.id, now)
+        uow.audit(now, "auth.sign_out_all", "system", detail={"user": username})
+        uow.commit()
+    return count
+
+
+def disable_user(rt: Runtime, username: str) -> int:
+    count = sign_out_user(rt, username)
+    with rt.uow() as uow:
+        user = uow.auth.user_by_name(username)
+        uow.auth.update_user(user.id, active=False)
+        uow.audit(rt.clock.now(), "user.disable", "system", detail={"user": username})
+        uow.commit()
+    return count

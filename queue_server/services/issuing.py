@@ -1,0 +1,163 @@
+"""Issue a ticket (取号): hours, caps, per-ID rules, green channel, an atomic number."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from drivers.idcard import idnumber
+
+from ..domain import admission
+from ..domain.errors import DuplicateTicket, Forbidden, InvalidRequest
+from ..domain.privacy import mask_id_number, mask_name
+from ..domain.tickets import PriorityReason, Ticket
+from .auth import Principal, require_issue
+from .events import ticket_event
+from .runtime import Runtime
+from .views import full_ticket_view
+
+# Document kinds whose number follows GB 11643 (the HK/Macao/Taiwan residence permit does too).
+CHECKED_KINDS = {"resident", "hmt_permit"}
+DOCUMENT_KINDS = CHECKED_KINDS | {"foreigner_2017", "foreigner_2023", "other"}
+
+
+@dataclass(frozen=True)
+class IdCardData:
+    id_number: str
+    name: str | None = None
+    birth_date: date | None = None
+    kind: str = "resident"
+
+
+@dataclass(frozen=True)
+class IssueTicket:
+    hall: str
+    service: str
+    id_card: IdCardData | None = None
+    priority: PriorityReason | None = None
+    channel: str = "kiosk"
+    appointment_ref: str | None = None
+    appointment_slot: datetime | None = None
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Issued:
+    ticket: dict[str, Any]
+    created: bool
+
+
+def _checked_card(card: IdCardData) -> tuple[str, date | None]:
+    if card.kind not in DOCUMENT_KINDS:
+        raise InvalidRequest(
+            f"unknown document kind '{card.kind}'; use one of {sorted(DOCUMENT_KINDS)}"
+        )
+    if card.kind in CHECKED_KINDS:
+        try:
+            number = idnumber.validate(card.id_number)
+        except idnumber.InvalidIdNumber as exc:
+            raise InvalidRequest(str(exc), field="id_card.id_number") from None
+        return number, card.birth_date or idnumber.birth_date(number)
+    number = idnumber.normalize(card.id_number)
+    if not (6 <= len(number) <= 36 and number.isalnum()):
+        raise InvalidRequest(
+            "证件号码格式不正确 / the document number is not valid", field="id_card.id_number"
+        )
+    return number, card.birth_date
+
+
+def issue_ticket(rt: Runtime, cmd: IssueTicket, actor: Principal) -> Issued:
+    require_issue(actor, cmd.hall)
+    service = rt.service(cmd.hall, cmd.service)
+    policy = rt.policy(cmd.hall)
+    if cmd.priority is not None and actor.kind == "device":
+        raise Forbidden(
+            "绿色通道请到导办台由工作人员办理 / ask staff at the help desk for the green channel"
+        )
+    key = f"{actor.name}:{cmd.idempotency_key}" if cmd.idempotency_key else None
+    if key:
+        with rt.uow(write=False) as uow:
+            existing = uow.tickets.by_idempotency_key(key)
+            if existing is not None:
+                return Issued(full_ticket_view(rt, uow, existing), created=False)
+    now = rt.clock.now()
+    local = rt.local(cmd.hall, now)
+    day = local.date()
+    admission.check_hours(service, local)
+    number_text, birth = _checked_card(cmd.id_card) if cmd.id_card else (None, None)
+    admission.check_identity(service, policy, number_text is not None)
+    on_time = cmd.appointment_slot is not None and admission.appointment_on_time(
+        policy, cmd.appointment_slot, now
+    )
+    reason = admission.green_channel(policy, day, birth, cmd.priority, on_time)
+    id_hash = rt.hasher(number_text) if number_text else None
+    try:
+        with rt.uow() as uow:
+            if id_hash:
+                issued_today = uow.tickets.bump_id_counter(cmd.hall, day, id_hash) - 1
+                same_service = uow.tickets.count_for_id(cmd.hall, service.code, id_hash, day)
+                open_ticket = uow.tickets.open_for_id(cmd.hall, service.code, id_hash)
+                if open_ticket is not None:
+                    raise DuplicateTicket(
+                        f"您已取号{open_ticket.display_number}（{open_ticket.state.label}），"
+                        "请勿重复取号 / you already hold ticket "
+                        f"{open_ticket.display_number} for this service",
+                        ticket=open_ticket.display_number,
+                    )
+                admission.check_id_caps(service, policy, issued_today, same_service)
+            number = uow.tickets.next_number(cmd.hall, service.code, day)
+            admission.check_service_cap(service, number - 1)
+            ticket = Ticket(
+                id=None,
+                public_id=secrets.token_urlsafe(12),
+                hall=cmd.hall,
+                service=service.code,
+                issued_service=service.code,
+                prefix=service.prefix,
+                number=number,
+                service_day=day,
+                issued_at=now,
+                queued_at=now,
+                priority=reason,
+                channel=cmd.channel,
+                citizen_name=mask_name(cmd.id_card.name) if cmd.id_card else None,
+                id_number=mask_id_number(number_text),
+                id_hash=id_hash,
+                appointment_ref=cmd.appointment_ref,
+                idempotency_key=key,
+            )
+            uow.tickets.add(ticket, device=actor.name if actor.kind == "device" else None)
+            uow.audit(
+                now,
+                "ticket.issue",
+                actor.name,
+                hall=cmd.hall,
+                ticket_id=ticket.id,
+                ticket_number=ticket.display_number,
+                detail={"service": service.code, "priority": reason, "channel": cmd.channel},
+            )
+            view = full_ticket_view(rt, uow, ticket)
+            uow.record(ticket_event(rt, uow, "ticket.issued", ticket, view=view))
+            uow.commit()
+    except IntegrityError as exc:
+        return _after_conflict(rt, key, exc)
+    return Issued(view, created=True)
+
+
+def _after_conflict(rt: Runtime, key: str | None, exc: IntegrityError) -> Issued:
+    """A unique index stopped a double issue: the same idempotency key (a double tap that
+    raced) returns the first ticket; the same ID for the same service is refused."""
+    if key:
+        with rt.uow(write=False) as uow:
+            existing = uow.tickets.by_idempotency_key(key)
+            if existing is not None:
+                return Issued(full_ticket_view(rt, uow, existing), created=False)
+    if "open_per_id" in str(exc.orig) or "id_hash" in str(exc.orig):
+        raise DuplicateTicket(
+            "您已有该业务的号码，请勿重复取号 / you already hold a ticket for this service"
+        ) from None
+    raise exc

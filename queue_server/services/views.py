@@ -1,0 +1,177 @@
+"""Read models: the one place that turns tickets, windows and queues into the dictionaries the
+API returns and the screens receive. Only masked personal data ever leaves through here."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any
+
+from ..adapters.uow import UnitOfWork
+from ..domain.estimate import estimated_wait_minutes, mean_service_minutes
+from ..domain.tickets import Ticket, TicketState
+from ..domain.windows import Window
+from .runtime import Runtime
+
+RECENT_CALLS = 12
+_MEAN_TTL_SECONDS = 15.0
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def service_ref(rt: Runtime, hall: str, code: str) -> dict[str, Any]:
+    s = rt.service(hall, code)
+    return {"code": s.code, "name": s.name, "name_en": s.name_en, "prefix": s.prefix}
+
+
+def window_ref(window: Window | None, number: int | None = None) -> dict[str, Any] | None:
+    if window is None:
+        return {"number": number, "name": f"{number}号窗口"} if number is not None else None
+    return {"number": window.number, "name": window.name, "area": window.area, "zone": window.zone}
+
+
+def ticket_view(
+    rt: Runtime,
+    ticket: Ticket,
+    *,
+    window: Window | None = None,
+    ahead: int | None = None,
+    wait_minutes: int | None = None,
+) -> dict[str, Any]:
+    service = rt.service(ticket.hall, ticket.service)
+    return {
+        "id": ticket.public_id,
+        "hall": ticket.hall,
+        "number": ticket.display_number,
+        "service": service_ref(rt, ticket.hall, ticket.service),
+        "state": ticket.state.value,
+        "state_label": ticket.state.label,
+        "priority": ticket.priority.value if ticket.priority else None,
+        "priority_label": ticket.priority.label if ticket.priority else None,
+        "channel": ticket.channel,
+        "window": window_ref(window, ticket.window),
+        "target_window": ticket.target_window,
+        "issued_at": iso(ticket.issued_at),
+        "queued_at": iso(ticket.queued_at),
+        "called_at": iso(ticket.called_at),
+        "started_at": iso(ticket.started_at),
+        "finished_at": iso(ticket.finished_at),
+        "recall_count": ticket.recall_count,
+        "transfer_count": ticket.transfer_count,
+        "rejoined": ticket.rejoined,
+        "note": ticket.note,
+        "citizen": {"name": ticket.citizen_name, "id_number": ticket.id_number},
+        "waiting_ahead": ahead,
+        "estimated_wait_minutes": wait_minutes,
+        "wait_area": service.wait_area,
+        "status_path": f"/t/{ticket.public_id}",
+    }
+
+
+class _MeanCache:
+    """Mean service minutes per service, re-read at most every few seconds per process."""
+
+    def __init__(self) -> None:
+        self._values: dict[tuple[str, str], tuple[float, float]] = {}
+
+    def get(self, rt: Runtime, uow: UnitOfWork, hall: str, service: str) -> float:
+        key = (hall, service)
+        hit = self._values.get(key)
+        now = time.monotonic()
+        if hit and now - hit[0] < _MEAN_TTL_SECONDS:
+            return hit[1]
+        policy = rt.policy(hall)
+        recent = uow.tickets.recent_service_seconds(hall, service, policy.recent_service_samples)
+        value = mean_service_minutes(recent, policy.default_service_minutes)
+        self._values[key] = (now, value)
+        return value
+
+
+_means = _MeanCache()
+
+
+def estimate(rt: Runtime, uow: UnitOfWork, ticket: Ticket) -> tuple[int | None, int | None]:
+    """People ahead and estimated wait in minutes, for a waiting ticket."""
+    if ticket.state is not TicketState.WAITING:
+        return None, None
+    ahead = uow.tickets.ahead_of(ticket)
+    windows = uow.windows.open_serving(ticket.hall, ticket.service)
+    minutes = _means.get(rt, uow, ticket.hall, ticket.service)
+    return ahead, estimated_wait_minutes(ahead, windows, minutes)
+
+
+def full_ticket_view(
+    rt: Runtime, uow: UnitOfWork, ticket: Ticket, window: Window | None = None
+) -> dict[str, Any]:
+    ahead, wait = estimate(rt, uow, ticket)
+    if window is None and ticket.window is not None:
+        window = uow.windows.get(ticket.hall, ticket.window)
+    return ticket_view(rt, ticket, window=window, ahead=ahead, wait_minutes=wait)
+
+
+def queue_counts(
+    rt: Runtime, uow: UnitOfWork, hall: str, only: set[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Waiting count and longest wait per service of a hall (all services, zeros included)."""
+    now = rt.clock.now()
+    waiting = uow.tickets.waiting_by_service(hall)
+    out = {}
+    for s in rt.hall(hall).services:
+        if only is not None and s.code not in only:
+            continue
+        count, oldest = waiting.get(s.code, (0, None))
+        out[s.code] = {
+            "waiting": count,
+            "longest_wait_seconds": int((now - oldest).total_seconds()) if oldest else 0,
+        }
+    return out
+
+
+def window_view(rt: Runtime, window: Window, ticket: Ticket | None = None) -> dict[str, Any]:
+    return {
+        "number": window.number,
+        "name": window.name,
+        "kind": window.kind.value,
+        "area": window.area,
+        "zone": window.zone,
+        "state": window.state.value,
+        "state_label": window.state.label,
+        "pause_reason": window.pause_reason,
+        "clerk": window.clerk,
+        "services": [service_ref(rt, window.hall, c) for c in window.services],
+        "led_address": window.led_address,
+        "active": window.active,
+        "current": ticket_view(rt, ticket, window=window) if ticket else None,
+    }
+
+
+def hall_snapshot(rt: Runtime, uow: UnitOfWork, hall: str) -> dict[str, Any]:
+    """Everything a board, sign or console needs to draw the hall from scratch."""
+    cfg = rt.hall(hall)
+    windows = uow.windows.list(hall)
+    held = uow.tickets.held_by_windows([w.current_ticket for w in windows if w.current_ticket])
+    by_number = {w.number: w for w in windows}
+    recent = [
+        ticket_view(rt, t, window=by_number.get(t.window or -1))
+        for t in uow.tickets.recent_calls(hall, RECENT_CALLS)
+    ]
+    return {
+        "hall": {
+            "code": cfg.code,
+            "name": cfg.name,
+            "name_en": cfg.name_en,
+            "notice": cfg.notice,
+            "zones": [{"code": z.code, "name": z.name} for z in cfg.zones],
+            "undifferentiated": uow.windows.undifferentiated(hall),
+        },
+        "server_time": iso(rt.clock.now()),
+        "windows": [window_view(rt, w, held.get(w.current_ticket or -1)) for w in windows],
+        "queues": queue_counts(rt, uow, hall),
+        "services": [
+            {**service_ref(rt, hall, s.code), "domain": s.domain, "wait_area": s.wait_area}
+            for s in cfg.services
+        ],
+        "recent_calls": recent,
+    }

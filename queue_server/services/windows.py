@@ -1,0 +1,46 @@
+"""Window state: open, pause (with a reason), resume, close."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .auth import Principal, require_window
+from .calling import WindowRef, _window
+from .events import window_event
+from .runtime import Runtime
+from .views import window_view
+
+ACTIONS = ("open", "pause", "resume", "close")
+
+
+def change_window(
+    rt: Runtime, ref: WindowRef, actor: Principal, action: str, reason: str | None = None
+) -> dict[str, Any]:
+    if action not in ACTIONS:
+        raise ValueError(action)
+    require_window(actor, ref.hall, ref.number)
+    rt.hall(ref.hall)
+    now = rt.clock.now()
+    with rt.uow() as uow:
+        w = _window(uow, ref)
+        if action == "open":
+            w.open(actor.name if actor.role == "clerk" else None)
+        elif action == "pause":
+            w.pause(reason or "")
+        elif action == "resume":
+            w.resume()
+        else:
+            w.close()
+        uow.windows.save(w)
+        held = uow.tickets.get(w.current_ticket) if w.current_ticket else None
+        uow.audit(
+            now,
+            f"window.{action}",
+            actor.name,
+            hall=w.hall,
+            window=w.number,
+            detail={"reason": w.pause_reason} if action == "pause" else None,
+        )
+        uow.record(window_event(rt, f"window.{action}", w, held))
+        uow.commit()
+        return window_view(rt, w, held)
