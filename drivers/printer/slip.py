@@ -114,15 +114,16 @@ def print_slip_layout(printer: Any, slip: TicketSlip, layout: LayoutConfig) -> N
     out.lines(f"等候区域：{slip.wait_area}")
     out.rule()
 
-    printer.set(align="center")
-    if layout.qr_mode == "raster":
-        printer.qr(slip.status_url, ec=_QR_EC_M, size=layout.qr_module_dots, native=False,
-                   center=True)
-    else:
-        printer.qr(slip.status_url, ec=_QR_EC_M, size=layout.qr_module_dots, native=True)
-        printer.text("\n")
-    if layout.qr_caption:
-        out.lines(layout.qr_caption)
+    if slip.status_url:
+        printer.set(align="center")
+        if layout.qr_mode == "raster":
+            printer.qr(slip.status_url, ec=_QR_EC_M, size=layout.qr_module_dots, native=False,
+                       center=True)
+        else:
+            printer.qr(slip.status_url, ec=_QR_EC_M, size=layout.qr_module_dots, native=True)
+            printer.text("\n")
+        if layout.qr_caption:
+            out.lines(layout.qr_caption)
 
     printer.set(align="left")
     for notice in slip.notices:
