@@ -145,7 +145,7 @@ def card_kind(block: bytes) -> str:
     if len(block) != TEXT_LEN:
         raise InvalidCard(f"text block has {len(block)} bytes, expected {TEXT_LEN}")
     char = block[TYPE_OFFSET : TYPE_OFFSET + 2].decode("utf-16-le", errors="replace")
-    kind = TYPE_CHARS.get(char) or TYPE_CHARS.get(char.strip("\x00") or " ")
+    kind = TYPE_CHARS.get(char.replace("\x00", " "))  # some readers pad with NUL
     if kind is None:
         raise UnknownCardType(f"type character {char!r}")
     return kind
@@ -161,7 +161,7 @@ def decode_text_block(block: bytes, photo: bytes = b"", fingerprint: bytes = b""
     english = raw.get("english_name", "")
     if kind == "foreigner_2023":  # the English name runs on into a second field
         english = _field(block[52:122] + block[220:242], 0, 92)
-    valid_to = raw.pop("valid_to")
+    valid_to = raw["valid_to"]
     return IdCard(
         kind=kind,
         name=raw.get("name") or english,
