@@ -106,16 +106,20 @@ class TicketRepository:
         return Candidate(row.id, row.queued_at, row.is_priority) if row else None
 
     def ahead_of(self, ticket: Ticket) -> int:
-        """Waiting tickets of the same service that will be called first (an estimate when
-        green-channel ratios interleave)."""
+        """Waiting tickets of the same service that will be called first, in call order
+        (`queued_at`, then id); an estimate when green-channel ratios interleave."""
         service_id = self.dir.id(ticket.hall, ticket.service)
-        before = [T.c.queued_at < ticket.queued_at]
-        if ticket.priority is None:
-            before.append(T.c.is_priority.is_(True))
-        else:
-            before = [and_(T.c.is_priority.is_(True), T.c.queued_at < ticket.queued_at)]
+        earlier = or_(
+            T.c.queued_at < ticket.queued_at,
+            and_(T.c.queued_at == ticket.queued_at, T.c.id < ticket.id),
+        )
+        before = (
+            or_(T.c.is_priority.is_(True), earlier)
+            if ticket.priority is None
+            else and_(T.c.is_priority.is_(True), earlier)
+        )
         q = select(func.count()).where(
-            T.c.state == "waiting", T.c.service_id == service_id, T.c.id != ticket.id, or_(*before)
+            T.c.state == "waiting", T.c.service_id == service_id, T.c.id != ticket.id, before
         )
         return int(self.conn.scalar(q) or 0)
 
