@@ -1,8 +1,8 @@
 """Turns the keys of a USB numeric keypad into clerk commands.
 
 A keypad has more actions than keys, so the mapping is configuration. Digits (and letters,
-on a full keyboard) typed before an action key are its argument: "1 2 call" calls ticket
-012's number "12", "4 evaluate" rates 4. Digits typed before `call-next` turn it into a
+on a full keyboard) typed before an action key are its argument: "1 2 call" calls number
+"12", "4 evaluate" rates 4. Digits typed before `call-next` turn it into a
 `call` of that number, since that is what a clerk who typed a number means.
 """
 
