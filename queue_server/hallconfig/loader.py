@@ -8,6 +8,8 @@ items. Every problem is reported with the file, the key and what to fix.
 from __future__ import annotations
 
 import difflib
+import os
+import re
 import tomllib
 import types
 import typing
@@ -21,6 +23,15 @@ from .checks import check_references
 from .schema import Installation, QueuePolicy
 
 _CATALOG_KEYS = ("domains", "departments", "items")
+# What a pattern in schema.py means, for people who do not read regular expressions.
+_PATTERN_HINTS = {
+    r"^[a-z0-9][a-z0-9_-]{0,39}$": "编码只能用小写字母、数字、_ 和 - / a code uses lowercase "
+    "letters, digits, _ and - (up to 40, starting with a letter or digit)",
+    r"^[A-Z]{1,2}$": "号码前缀应为 1-2 个大写字母，如 A 或 TB / a ticket prefix is 1-2 "
+    "uppercase letters, e.g. A or TB",
+    r"^[0-9A-Z]{12}$": "事项基本编码应为 12 位数字或大写字母 / an item's basic code is 12 "
+    "digits or uppercase letters",
+}
 
 
 class ConfigError(Exception):
@@ -117,11 +128,15 @@ def _message(err: Any, root: type[BaseModel] = Installation) -> str:
         model = _model_at(loc, root)
         allowed = sorted(model.model_fields) if model else []
         close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-        hint = f'；是否应为"{close[0]}" / did you mean "{close[0]}"?' if close else ""
-        text = f'未知的键"{key}"{hint} / unknown key "{key}"'
-        return text + (f"; allowed keys: {', '.join(allowed)}" if allowed else "")
+        zh = f'未知的键"{key}"' + (f'，是否应为"{close[0]}"？' if close else "")
+        en = f'unknown key "{key}"' + (f'; did you mean "{close[0]}"?' if close else "")
+        return f"{zh} / {en}" + (f" Allowed keys: {', '.join(allowed)}" if allowed else "")
     if kind == "missing":
         return f"缺少必填项 / required key is missing: {loc[-1] if loc else ''}"
+    if kind == "string_pattern_mismatch":
+        hint = _PATTERN_HINTS.get(str(err.get("ctx", {}).get("pattern")))
+        if hint:
+            return f'{hint}; got "{err.get("input")}"'
     if kind == "list_type":
         return (
             "应为数组，表格数组请写 [[...]] 而不是 [...] / expected an array "
@@ -164,7 +179,7 @@ def load_installation(path: str | Path) -> Installation:
                     )
                 ]
             )
-        catalog_path = (main_path.parent / catalog_name).resolve()
+        catalog_path = Path(os.path.normpath(main_path.parent / catalog_name))
         if not catalog_path.is_file():
             raise ConfigError(
                 [
@@ -219,7 +234,10 @@ def load_installation(path: str | Path) -> Installation:
         raise ConfigError(problems) from None
     problems = check_references(installation)
     if problems:
-        raise ConfigError(
-            [(file_of(key.split("[")[0].split(".")[0]), key, msg) for key, msg in problems]
-        )
+        located = []
+        for key, msg in problems:
+            m = re.match(r"(\w+)(?:\[(\d+))?", key)
+            top, index = (m[1], int(m[2]) if m[2] else None) if m else (key, None)
+            located.append((file_of(top, index), key, msg))
+        raise ConfigError(located)
     return installation
