@@ -174,6 +174,24 @@ Index(
     postgresql_where=text(f"id_hash IS NOT NULL AND {OPEN_STATES_SQL}"),
 )
 
+appointments = Table(
+    "appointments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ref", String(40), nullable=False, unique=True),
+    Column("hall", String(40), ForeignKey("halls.code"), nullable=False),
+    Column("service_id", Integer, ForeignKey("services.id"), nullable=False),
+    Column("slot_start", Time, nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("citizen_name", String(80)),
+    Column("id_number", String(40)),
+    Column("id_hash", String(64)),
+    Column("ticket_id", Integer, ForeignKey("tickets.id")),
+    Column("source", String(80), nullable=False),
+    Column("created_at", Time, nullable=False),
+)
+Index("ix_appointments_hall_slot", appointments.c.hall, appointments.c.slot_start)
+
 audit = Table(
     "audit",
     metadata,

@@ -15,6 +15,7 @@ from sqlalchemy import insert
 
 from ..domain.events import DomainEvent
 from . import tables as t
+from .appointments_repo import AppointmentRepository
 from .auth_repo import AuthRepository
 from .directory import ServiceDirectory
 from .store import Store
@@ -48,6 +49,7 @@ class UnitOfWork:
         self.tickets = TicketRepository(conn, self.directory, postgres)
         self.windows = WindowRepository(conn, postgres)
         self.auth = AuthRepository(conn)
+        self.appointments = AppointmentRepository(conn)
         return self
 
     def __exit__(

@@ -50,6 +50,18 @@ class IssueIn(_In):
     )
 
 
+class BookIn(_In):
+    service: str = Field(min_length=1, max_length=40)
+    slot_start: datetime = Field(description="with a time zone, e.g. 2026-11-26T09:30:00+08:00")
+    id_card: IdCardIn | None = None
+
+
+class CheckInIn(_In):
+    id_card: IdCardIn | None = Field(
+        None, description="when given and the booking named an ID, they must match"
+    )
+
+
 class CallIn(_In):
     ticket: str = Field(min_length=1, max_length=40, description='number like "A012" or ticket id')
 
@@ -136,6 +148,16 @@ class WindowOut(_Out):
     led_address: int | None
     active: bool
     current: TicketOut | None
+
+
+class AppointmentOut(_Out):
+    ref: str
+    qr: str = Field(description="what the appointment QR code holds: OWAPPT:<ref>")
+    hall: str
+    service: ServiceRef
+    slot_start: datetime
+    state: Literal["booked", "checked_in", "cancelled"]
+    citizen: Citizen
 
 
 class HallOut(_Out):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -11,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from drivers.idcard import idnumber
 
+from ..adapters.uow import UnitOfWork
 from ..domain import admission
 from ..domain.errors import DuplicateTicket, Forbidden, InvalidRequest
 from ..domain.privacy import mask_id_number, mask_name
@@ -51,7 +53,7 @@ class Issued:
     created: bool
 
 
-def _checked_card(card: IdCardData) -> tuple[str, date | None]:
+def checked_card(card: IdCardData) -> tuple[str, date | None]:
     if card.kind not in DOCUMENT_KINDS:
         raise InvalidRequest(
             f"unknown document kind '{card.kind}'; use one of {sorted(DOCUMENT_KINDS)}"
@@ -70,7 +72,14 @@ def _checked_card(card: IdCardData) -> tuple[str, date | None]:
     return number, card.birth_date
 
 
-def issue_ticket(rt: Runtime, cmd: IssueTicket, actor: Principal) -> Issued:
+def issue_ticket(
+    rt: Runtime,
+    cmd: IssueTicket,
+    actor: Principal,
+    within: Callable[[UnitOfWork, Ticket], None] | None = None,
+) -> Issued:
+    """Issue one ticket in one transaction; `within(uow, ticket)` runs in that transaction
+    before commit (an appointment check-in claims its booking there)."""
     require_issue(actor, cmd.hall)
     service = rt.service(cmd.hall, cmd.service)
     policy = rt.policy(cmd.hall)
@@ -88,7 +97,7 @@ def issue_ticket(rt: Runtime, cmd: IssueTicket, actor: Principal) -> Issued:
     local = rt.local(cmd.hall, now)
     day = local.date()
     admission.check_hours(service, local)
-    number_text, birth = _checked_card(cmd.id_card) if cmd.id_card else (None, None)
+    number_text, birth = checked_card(cmd.id_card) if cmd.id_card else (None, None)
     admission.check_identity(service, policy, number_text is not None)
     on_time = cmd.appointment_slot is not None and admission.appointment_on_time(
         policy, cmd.appointment_slot, now
@@ -131,6 +140,8 @@ def issue_ticket(rt: Runtime, cmd: IssueTicket, actor: Principal) -> Issued:
                 idempotency_key=key,
             )
             uow.tickets.add(ticket, device=actor.name if actor.kind == "device" else None)
+            if within is not None:
+                within(uow, ticket)
             uow.audit(
                 now,
                 "ticket.issue",
