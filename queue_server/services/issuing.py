@@ -116,6 +116,7 @@ def issue_ticket(
                         "请勿重复取号 / you already hold ticket "
                         f"{open_ticket.display_number} for this service",
                         ticket=open_ticket.display_number,
+                        ticket_id=open_ticket.public_id,
                     )
                 admission.check_id_caps(service, policy, issued_today, same_service)
             number = uow.tickets.next_number(cmd.hall, service.code, day)
