@@ -1,0 +1,285 @@
+"""Call-to-board fan-out: how long from a clerk's call-next until every hall board has
+`ticket.called`, with 100, 500 and 1000 Socket.IO clients in the hall room.
+
+The boards are asyncio `socketio.AsyncClient`s (websocket transport, a board device token)
+in separate processes (bench/fanout_clients.py) on the cores the server does not use. Each
+round: the driver takes `time.time()`, posts call-next, and each board records `time.time()`
+when `ticket.called` arrives; then the driver completes the ticket and waits until every board
+has that too, so rounds never overlap. Latency = board's receive time - the driver's time
+before the request (one machine, one wall clock).
+
+    python -m bench.fanout [--clients 100,500,1000] [--rounds 20] [--procs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .harness import (
+    HALL,
+    HOST,
+    SERVICES,
+    WINDOW,
+    Server,
+    cpu_plan,
+    cpu_seconds,
+    machine,
+    pin_self,
+    start_server,
+)
+from .stats import ms, percentile, table
+
+LEVELS = (100, 500, 1000)
+WAIT = 30.0  # seconds a round may take before the benchmark gives up
+
+
+class ClientProcess:
+    """One bench.fanout_clients process and the lines it prints."""
+
+    def __init__(self, server: Server):
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bench.fanout_clients",
+                "--url",
+                f"http://{HOST}:{server.port}",
+                "--hall",
+                HALL,
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).resolve().parent.parent,
+            env={**os.environ, "BENCH_BOARD_TOKEN": server.board},
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.count = 0
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put(line.strip())
+        self.lines.put("")
+
+    def send(self, command: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+
+    def expect(self, prefix: str, timeout: float = WAIT) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise TimeoutError(f"no '{prefix}' from board process in {timeout:g} s") from None
+            if line.startswith(prefix):
+                return line
+            if line == "":
+                raise RuntimeError(f"board process exited ({self.proc.wait()})")
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.send("quit")
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.terminate()
+                self.proc.wait(timeout=10)
+
+
+@dataclass
+class Level:
+    clients: int
+    rounds: int
+    p50: float
+    p99: float
+    last_p50: float
+    last_max: float
+    http_p50: float
+    server_ms_per_call: float
+    client_cpu: float
+    missing: int
+
+
+def _call_round(server: Server, procs: list[ClientProcess], path: str) -> tuple[float, str, float]:
+    t0 = time.time()
+    status, body = server.api("POST", f"{path}/call-next", token=server.manager)
+    t1 = time.time()
+    if status != 200:
+        raise RuntimeError(f"call-next failed: {status} {body}")
+    number = body["number"]
+    for p in procs:
+        p.expect(f"called {number}")
+    status, body = server.api("POST", f"{path}/complete", token=server.manager)
+    if status != 200:
+        raise RuntimeError(f"complete failed: {status} {body}")
+    for p in procs:
+        p.expect(f"completed {number}")
+    return t0, number, t1 - t0
+
+
+def run_level(
+    server: Server, procs: list[ClientProcess], clients: int, rounds: int, warmup: int
+) -> Level:
+    share, extra = divmod(clients, len(procs))
+    for i, p in enumerate(procs):
+        want = share + (1 if i < extra else 0)
+        if want > p.count:
+            p.send(f"connect {want - p.count}")
+            p.count = int(p.expect("connected", timeout=300).split()[1])
+    time.sleep(1.0)  # let the connect snapshots drain
+    path = f"/api/v1/windows/{HALL}-{WINDOW}"
+    for _ in range(warmup):
+        _call_round(server, procs, path)
+    for p in procs:
+        p.send("report")
+        p.expect("{")
+    sent: dict[str, float] = {}
+    http: list[float] = []
+    server_cpu, cpu0 = 0.0, [cpu_seconds(p.proc.pid) for p in procs]
+    w0 = time.time()
+    for _ in range(rounds):
+        c0 = cpu_seconds(server.pid)
+        t0, number, took = _call_round(server, procs, path)
+        server_cpu += cpu_seconds(server.pid) - c0
+        sent[number] = t0
+        http.append(took)
+        time.sleep(0.02)
+    wall = time.time() - w0
+    client_cpu = sum(cpu_seconds(p.proc.pid) - c for p, c in zip(procs, cpu0, strict=True))
+    received: dict[str, list[float]] = {}
+    for p in procs:
+        p.send("report")
+        for number, times in json.loads(p.expect("{")).items():
+            received.setdefault(number, []).extend(times)
+    latencies, lasts, missing = [], [], 0
+    for number, t0 in sent.items():
+        times = received.get(number, [])
+        missing += clients - len(times)
+        latencies.extend(t - t0 for t in times)
+        if times:
+            lasts.append(max(times) - t0)
+    return Level(
+        clients=clients,
+        rounds=rounds,
+        p50=percentile(latencies, 50),
+        p99=percentile(latencies, 99),
+        last_p50=percentile(lasts, 50),
+        last_max=max(lasts, default=float("nan")),
+        http_p50=percentile(http, 50),
+        server_ms_per_call=server_cpu / rounds * 1000,
+        client_cpu=client_cpu / wall,
+        missing=missing,
+    )
+
+
+def _prepare(server: Server, tickets: int) -> None:
+    status, body = server.api("POST", f"/api/v1/windows/{HALL}-{WINDOW}/open", token=server.manager)
+    if status != 200:
+        raise RuntimeError(f"opening window {WINDOW} failed: {status} {body}")
+    for i in range(tickets):
+        status, body = server.api(
+            "POST", f"/api/v1/halls/{HALL}/tickets", {"service": SERVICES[i % 4]}, server.kiosk
+        )
+        if status != 201:
+            raise RuntimeError(f"issuing failed: {status} {body}")
+
+
+def run(
+    levels: tuple[int, ...] = LEVELS,
+    rounds: int = 20,
+    warmup: int = 3,
+    procs: int | None = None,
+    pin: bool = True,
+    profile: Path | None = None,
+) -> dict[str, Any]:
+    server_cores, client_cores = cpu_plan(pin)
+    pin_self(client_cores)
+    nprocs = procs or max(1, len(client_cores or os.sched_getaffinity(0)))
+    server = start_server(cores=server_cores, profile=profile)
+    boards: list[ClientProcess] = []
+    results = []
+    try:
+        _prepare(server, len(levels) * (rounds + warmup) + 5)
+        boards = [ClientProcess(server) for _ in range(nprocs)]
+        for clients in levels:
+            results.append(run_level(server, boards, clients, rounds, warmup))
+    finally:
+        for b in boards:
+            b.close()
+        server.stop()
+    headers = [
+        "boards",
+        "p50 ms",
+        "p99 ms",
+        "last board p50 ms",
+        "last board max ms",
+        "call-next HTTP p50 ms",
+        "server CPU ms/call",
+        "board procs CPU",
+        "missing",
+    ]
+    rows = [
+        [
+            r.clients,
+            ms(r.p50),
+            ms(r.p99),
+            ms(r.last_p50),
+            ms(r.last_max),
+            ms(r.http_p50),
+            f"{r.server_ms_per_call:.0f}",
+            f"{r.client_cpu:.0%}",
+            r.missing,
+        ]
+        for r in results
+    ]
+    report = "\n".join(
+        [
+            "## Call-next to hall boards (ticket.called over Socket.IO)",
+            f"machine: {machine()}; server cores {sorted(server_cores or [])}, "
+            f"board cores {sorted(client_cores or [])} ({'pinned' if server_cores else 'shared'})"
+            f", {nprocs} board process(es)",
+            f"each level: {warmup} warm-up rounds, then {rounds} measured rounds (call-next, "
+            "wait for every board, complete, wait again); server CPU per call includes the "
+            "complete",
+            "",
+            table(headers, rows),
+        ]
+    )
+    return {"report": report, "ok": all(r.missing == 0 for r in results), "levels": results}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.fanout", description=__doc__.split("\n")[0])
+    p.add_argument("--clients", default=",".join(map(str, LEVELS)), help="e.g. 100,500,1000")
+    p.add_argument("--rounds", type=int, default=20, help="measured calls per level")
+    p.add_argument("--warmup", type=int, default=3)
+    p.add_argument("--procs", type=int, help="board processes (default: one per client core)")
+    p.add_argument("--no-pin", action="store_true", help="let server and boards share cores")
+    p.add_argument("--profile", type=Path, help="record the server with py-spy (raw stacks)")
+    args = p.parse_args(argv)
+    levels = tuple(int(c) for c in args.clients.split(","))
+    result = run(levels, args.rounds, args.warmup, args.procs, not args.no_pin, args.profile)
+    print(result["report"], flush=True)
+    if args.profile:
+        from .profile import summarise
+
+        print("\n" + summarise(args.profile))
+    return 0 if result["ok"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
