@@ -41,6 +41,8 @@ def ticket_view(
     wait_minutes: int | None = None,
 ) -> dict[str, Any]:
     service = rt.service(ticket.hall, ticket.service)
+    if window is not None and window.number != ticket.window:
+        window = None  # e.g. just transferred away: the ticket is at no window now
     return {
         "id": ticket.public_id,
         "hall": ticket.hall,
