@@ -8,6 +8,7 @@ everywhere. Kiosks, boards and agents carry device tokens bound to one hall.
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -178,7 +179,7 @@ def sign_in(
             check_password_hash(generate_password_hash("x"), password)  # same time either way
             raise bad
         if user.locked_until is not None and user.locked_until > now:
-            minutes = int((user.locked_until - now).total_seconds() // 60) + 1
+            minutes = max(1, math.ceil((user.locked_until - now).total_seconds() / 60))
             raise Unauthorized(
                 f"密码错误次数过多，账号已锁定，请{minutes}分钟后再试"
                 f" / too many failed sign-ins: the account is locked for {minutes} more minute(s)"
