@@ -1,0 +1,154 @@
+"""Signing in and out through the API: sessions, the lockout, clerks at their window, device
+tokens, and who a token belongs to; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from test_api_support import PASSWORD, api, hall_server  # noqa: F401  (fixtures)
+
+
+def login(api, username: str, password: str = PASSWORD, **extra):
+    return api.post("auth/login", json={"username": username, "password": password, **extra})
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_login_gives_a_bearer_token_for_twelve_hours(api):
+    api.create_user("li", "manager", ["main"])
+    resp = login(api, "li")
+    assert resp.status_code == 200
+    body = resp.get_json()
+    assert body["token"].startswith("ses_") and len(body["token"]) > 40
+    assert body["token_type"] == "Bearer"
+    assert body["expires_at"] == "2026-11-25T13:00:00Z"
+    assert body["csrf_token"]
+    assert body["user"] == {
+        "name": "li",
+        "kind": "user",
+        "role": "manager",
+        "halls": ["main"],
+        "window": None,
+    }
+    me = api.ok("GET", "auth/me", headers=bearer(body["token"]))
+    assert me == body["user"]
+    api.clock.advance(hours=12)
+    api.error(api.get("auth/me", headers=bearer(body["token"])), 401, "unauthorized",
+              "sign in again")
+
+
+def test_me_for_clerks_and_devices(api):
+    assert api.ok("GET", "auth/me", "clerk1") == {
+        "name": "clerk1",
+        "kind": "user",
+        "role": "clerk",
+        "halls": ["main"],
+        "window": {"hall": "main", "number": 1},
+    }
+    assert api.ok("GET", "auth/me", "kiosk") == {
+        "name": "kiosk",
+        "kind": "device",
+        "role": "kiosk",
+        "halls": ["main"],
+        "window": None,
+    }
+    assert api.ok("GET", "auth/me", "admin")["halls"] == []
+    api.error(api.get("auth/me"), 401, "unauthorized", "Bearer")
+
+
+def test_wrong_password_and_unknown_user_answer_alike(api):
+    api.create_user("li", "manager", ["main"])
+    wrong = api.error(login(api, "li", "not-the-password"), 401, "unauthorized",
+                      "wrong username or password")
+    unknown = api.error(login(api, "nobody"), 401, "unauthorized")
+    assert wrong == unknown
+
+
+def test_five_failures_lock_the_account_for_fifteen_minutes(api):
+    api.create_user("li", "manager", ["main"])
+    for _ in range(4):
+        api.error(login(api, "li", "guess"), 401, "unauthorized", "wrong username or password")
+    assert login(api, "li").status_code == 200  # a success resets the count
+    for _ in range(5):
+        api.error(login(api, "li", "guess"), 401, "unauthorized", "wrong username or password")
+    api.error(login(api, "li"), 401, "unauthorized", "too many failed sign-ins",
+              "locked for 15 more minute(s)", "15分钟后再试")
+    api.clock.advance(minutes=14, seconds=30)
+    api.error(login(api, "li"), 401, "unauthorized", "locked for 1 more minute(s)")
+    api.clock.advance(seconds=31)
+    assert login(api, "li").status_code == 200
+
+
+def test_clerks_sign_in_at_a_window_of_their_hall(api):
+    api.create_user("wang", "clerk", ["main"])
+    for extra in ({}, {"hall": "main"}, {"window": 2}):
+        api.error(login(api, "wang", **extra), 400, "invalid_request",
+                  "clerks sign in at a hall and window")
+    api.error(login(api, "wang", hall="branch", window=1), 403, "forbidden",
+              "no access to hall 'branch'")
+    api.error(login(api, "wang", hall="main", window=7), 404, "not_found", "no window 7")
+    resp = login(api, "wang", hall="main", window=2)
+    assert resp.status_code == 200
+    assert resp.get_json()["user"]["window"] == {"hall": "main", "number": 2}
+    windows = {w["number"]: w for w in api.ok("GET", "halls/main/windows", "board")["windows"]}
+    assert windows[2]["clerk"] == "wang"
+    # a manager may sit at a window too, and still acts everywhere in the hall
+    api.create_user("zhao", "manager", ["main"])
+    seated = login(api, "zhao", hall="main", window=3).get_json()
+    assert seated["user"]["window"] == {"hall": "main", "number": 3}
+    opened = api.post("windows/main-1/open", headers=bearer(seated["token"]))
+    assert opened.status_code == 200
+
+
+def test_login_validation_names_the_fields(api):
+    err = api.error(api.post("auth/login", json={}), 400, "invalid_request", "username",
+                    "password")
+    assert set(err["details"]["json"]) == {"username", "password"}
+    err = api.error(
+        api.post("auth/login", json={"username": "a", "password": "b", "window": 0}),
+        400,
+        "invalid_request",
+        "window",
+    )
+    assert set(err["details"]["json"]) == {"window"}
+    api.error(api.post("auth/login", data="username=a", content_type="application/x-www-form"
+                       "-urlencoded"), 400, "invalid_request", "JSON")
+
+
+def test_logout_ends_this_session_and_frees_the_window(api):
+    token = api.token("clerk1")
+    other = api.login("clerk1", "main", 1)
+    assert api.ok("POST", "auth/logout", headers=bearer(token), json={}) == {"revoked": 1}
+    api.error(api.get("auth/me", headers=bearer(token)), 401, "unauthorized", "sign in again")
+    api.error(api.post("windows/main-1/open", headers=bearer(token)), 401, "unauthorized")
+    api.error(api.post("auth/logout", headers=bearer(token), json={}), 401, "unauthorized")
+    windows = {w["number"]: w for w in api.ok("GET", "halls/main/windows", "board")["windows"]}
+    assert windows[1]["clerk"] is None
+    assert api.ok("GET", "auth/me", headers=bearer(other))["name"] == "clerk1"  # still valid
+
+
+def test_logout_everywhere_ends_every_session(api):
+    api.create_user("li", "manager", ["main"])
+    tokens = [api.login("li") for _ in range(3)]
+    body = api.ok("POST", "auth/logout", headers=bearer(tokens[0]), json={"everywhere": True})
+    assert body == {"revoked": 3}
+    for token in tokens:
+        api.error(api.get("auth/me", headers=bearer(token)), 401, "unauthorized")
+    assert api.login("li")  # signing in again works
+
+
+def test_logout_errors(api):
+    api.error(api.post("auth/logout", json={}), 401, "unauthorized", "Bearer")
+    api.error(api.post("auth/logout", "kiosk", json={}), 400, "invalid_request",
+              "revoked by an admin")
+    api.error(api.post("auth/logout", "manager", json={"everywhere": "maybe"}), 400,
+              "invalid_request", "everywhere")
+
+
+def test_a_disabled_account_is_signed_out(api):
+    from queue_server.services.auth import disable_user
+
+    token = api.token("manager")
+    assert disable_user(api.rt, "manager") == 1
+    api.error(api.get("auth/me", headers=bearer(token)), 401, "unauthorized")
+    api.error(login(api, "manager"), 401, "unauthorized", "wrong username or password")
