@@ -32,6 +32,24 @@ HTTP_CODES = {
 }
 
 
+# The one error body, as documented in /api/v1/openapi.json for every error status.
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string", "description": "stable, e.g. window_not_open"},
+                "message": {"type": "string", "description": "Chinese, then English"},
+                "details": {"type": "object", "description": "e.g. the fields that failed"},
+            },
+        }
+    },
+}
+
+
 def body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     error: dict[str, Any] = {"code": code, "message": message}
     if details:
@@ -40,6 +58,9 @@ def body(code: str, message: str, details: Any = None) -> dict[str, Any]:
 
 
 def register(app: APIFlask) -> None:
+    app.config["HTTP_ERROR_SCHEMA"] = ERROR_SCHEMA
+    app.config["VALIDATION_ERROR_SCHEMA"] = ERROR_SCHEMA
+
     @app.error_processor
     def http_error(error: HTTPError) -> tuple[dict[str, Any], int, Any]:
         detail = error.detail
@@ -48,7 +69,10 @@ def register(app: APIFlask) -> None:
             return body("invalid_request", message, detail), 400, error.headers
         message = error.message
         if error.status_code == 400 and message == "Bad Request":
-            message = "请求体不是有效的JSON / the request body is not valid JSON"
+            message = (
+                "请求体须为JSON（Content-Type: application/json，无内容时发送{}）"
+                " / the body must be JSON (Content-Type: application/json; send {} if empty)"
+            )
         if error.status_code == 404 and message == "Not Found":
             message = "没有这个地址 / no such address: see /api/v1/openapi.json"
         if error.status_code == 405:
