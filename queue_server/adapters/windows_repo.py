@@ -11,6 +11,7 @@ from ..domain.errors import ConcurrentUpdate
 from ..domain.windows import Window, WindowState
 from ..hallconfig.schema import WindowKind
 from . import tables as t
+from .versioned import save_versioned
 
 W = t.windows
 _FIELDS = (
@@ -73,18 +74,12 @@ class WindowRepository:
         for name in window.changed:
             value = getattr(window, name)
             cols[name] = value.value if name in ("state", "kind") else value
-        cols["version"] = window.version + 1
-        result = self.conn.execute(
-            update(W).where(W.c.id == window.id, W.c.version == window.version).values(cols)
+        conflict = ConcurrentUpdate(
+            f"{window.label}刚被修改，请刷新后重试 / window {window.number} was just changed:"
+            " refresh and retry",
+            window=window.number,
         )
-        if result.rowcount != 1:
-            raise ConcurrentUpdate(
-                f"{window.label}刚被修改，请刷新后重试 / window {window.number} was just changed:"
-                " refresh and retry",
-                window=window.number,
-            )
-        window.version += 1
-        window.changed.clear()
+        save_versioned(self.conn, W, window, cols, conflict)
 
     # --- hall-level layout ------------------------------------------------------------
     def undifferentiated(self, hall: str) -> list[str]:
