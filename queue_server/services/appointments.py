@@ -58,7 +58,11 @@ def book(rt: Runtime, cmd: Book, actor: Principal) -> dict[str, Any]:
         raise Forbidden("只有预约系统或管理员可以预约 / only the booking system or a manager books")
     rt.service(cmd.hall, cmd.service)
     if cmd.slot_start.tzinfo is None:
-        raise InvalidRequest("slot_start needs a time zone, e.g. 2026-11-26T09:30:00+08:00")
+        raise InvalidRequest(
+            "预约时间须带时区，如2026-11-26T09:30:00+08:00"
+            " / slot_start needs a time zone, e.g. 2026-11-26T09:30:00+08:00",
+            field="slot_start",
+        )
     number, _ = checked_card(cmd.id_card) if cmd.id_card else (None, None)
     now = rt.clock.now()
     ref = secrets.token_urlsafe(9)
