@@ -249,3 +249,39 @@ devices = Table(
     Column("revoked_at", Time),
     Column("note", Text),
 )
+
+# Every change of a hall's layout with the layout before and after it, so it can be undone.
+layout_history = Table(
+    "layout_history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("hall", String(40), ForeignKey("halls.code"), nullable=False),
+    Column("at", Time, nullable=False),
+    Column("actor", String(80), nullable=False),
+    Column("action", String(20), nullable=False),  # "change" | "undo"
+    Column("summary", Text, nullable=False),
+    Column("version", Integer, nullable=False),  # the hall's layout_version after the change
+    Column("before", JSON, nullable=False),
+    Column("after", JSON, nullable=False),
+    Column("undoes", Integer),  # for an undo: the entry it undid
+    Column("undone_by", Integer),  # the undo entry that undid this one
+)
+Index("ix_layout_history_hall", layout_history.c.hall, layout_history.c.id)
+
+# One evaluation (好差评) per ticket: 5 非常满意 … 1 非常不满意.
+evaluations = Table(
+    "evaluations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=False),
+    Column("hall", String(40), ForeignKey("halls.code"), nullable=False),
+    Column("service_id", Integer, ForeignKey("services.id"), nullable=False),
+    Column("window", Integer),
+    Column("clerk", String(80)),
+    Column("level", Integer, nullable=False),
+    Column("source", String(20), nullable=False),  # clerk | pad | citizen
+    Column("actor", String(80), nullable=False),
+    Column("at", Time, nullable=False),
+    UniqueConstraint("ticket_id", name="uq_evaluations_ticket_id"),
+)
+Index("ix_evaluations_hall_at", evaluations.c.hall, evaluations.c.at)

@@ -119,3 +119,19 @@ class Window:
 
     def set_services(self, services: list[str]) -> None:
         self._set(services=list(dict.fromkeys(services)))
+
+    def set_kind(self, kind: WindowKind) -> None:
+        self._set(kind=kind)
+
+    def rename(self, name: str) -> None:
+        self._set(name=name)
+
+    def retire(self) -> None:
+        """Take a (temporary) window out of the hall: it must hold no ticket."""
+        if self.state is not WindowState.CLOSED:
+            self.close()
+        self._set(active=False)
+
+    def reinstate(self) -> None:
+        """Bring a retired window back, closed."""
+        self._set(active=True, state=WindowState.CLOSED, clerk=None, pause_reason=None)
