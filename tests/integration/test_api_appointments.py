@@ -3,9 +3,11 @@ code (once; green channel when on time) and cancelling; on SQLite and PostgreSQL
 
 from __future__ import annotations
 
-from test_api_support import api, hall_server, local  # noqa: F401  (fixtures)
+from test_api_support import local
 
 from drivers.idcard.idnumber import check_character
+
+pytest_plugins = ["test_api_support"]  # the api and api_server fixtures
 
 
 def id_number(seq: str) -> str:
@@ -14,8 +16,9 @@ def id_number(seq: str) -> str:
 
 
 def book(api, slot: str = "2026-11-25T09:15:00+08:00", who: str = "agent", **extra):
-    return api.post("halls/main/appointments", who, json={"service": "tax", "slot_start": slot,
-                                                         **extra})
+    return api.post(
+        "halls/main/appointments", who, json={"service": "tax", "slot_start": slot, **extra}
+    )
 
 
 def test_book_look_up_and_check_in_once(api):
@@ -25,7 +28,10 @@ def test_book_look_up_and_check_in_once(api):
     assert booked["qr"] == "OWAPPT:" + booked["ref"]
     assert (booked["hall"], booked["state"], booked["service"]["code"]) == ("main", "booked", "tax")
     assert booked["slot_start"] == "2026-11-25T01:15:00Z"
-    assert booked["citizen"] == {"name": "李*", "id_number": "1101**********" + id_number("101")[-4:]}
+    assert booked["citizen"] == {
+        "name": "李*",
+        "id_number": "1101**********" + id_number("101")[-4:],
+    }
     assert id_number("101") not in resp.get_data(as_text=True)
 
     assert api.ok("GET", f"appointments/{booked['qr']}", "kiosk") == booked
@@ -40,8 +46,12 @@ def test_book_look_up_and_check_in_once(api):
     again = api.post(f"appointments/{booked['ref']}/check-in", "kiosk2", json={})
     assert again.status_code == 200 and again.get_json()["id"] == ticket["id"]
     assert api.ok("GET", f"appointments/{booked['ref']}", "manager")["state"] == "checked_in"
-    api.error(api.post(f"appointments/{booked['ref']}/cancel", "agent"), 409, "invalid_state",
-              "only a booked appointment")
+    api.error(
+        api.post(f"appointments/{booked['ref']}/cancel", "agent"),
+        409,
+        "invalid_state",
+        "only a booked appointment",
+    )
 
 
 def test_who_may_book(api):
@@ -55,14 +65,28 @@ def test_who_may_book(api):
 
 def test_booking_errors(api):
     path = "halls/main/appointments"
-    api.error(api.post(path, "agent", json={"service": "visa", "slot_start": "2026-11-25T09:00"
-                                                                          ":00+08:00"}),
-              404, "not_found", "visa")
-    api.error(api.post("halls/nope/appointments", "admin", json={
-        "service": "tax", "slot_start": "2026-11-25T09:00:00+08:00"}), 404, "not_found", "nope")
+    api.error(
+        api.post(
+            path, "agent", json={"service": "visa", "slot_start": "2026-11-25T09:00:00+08:00"}
+        ),
+        404,
+        "not_found",
+        "visa",
+    )
+    api.error(
+        api.post(
+            "halls/nope/appointments",
+            "admin",
+            json={"service": "tax", "slot_start": "2026-11-25T09:00:00+08:00"},
+        ),
+        404,
+        "not_found",
+        "nope",
+    )
     api.error(book(api, slot="2026-11-25T09:00:00"), 400, "invalid_request", "time zone")
-    err = api.error(api.post(path, "agent", json={"service": "tax"}), 400, "invalid_request",
-                    "slot_start")
+    err = api.error(
+        api.post(path, "agent", json={"service": "tax"}), 400, "invalid_request", "slot_start"
+    )
     assert set(err["details"]["json"]) == {"slot_start"}
     api.error(book(api, slot="tomorrow morning"), 400, "invalid_request", "slot_start")
     bad = id_number("102")[:-1] + ("1" if id_number("102")[-1] == "0" else "0")
@@ -74,27 +98,45 @@ def test_check_in_on_time_late_or_on_another_day(api):
     ticket = api.ok("POST", f"appointments/{late['ref']}/check-in", "kiosk", 201, json={})
     assert (ticket["priority"], ticket["channel"]) == (None, "appointment")
     tomorrow = book(api, slot="2026-11-26T09:00:00+08:00").get_json()
-    api.error(api.post(f"appointments/{tomorrow['ref']}/check-in", "kiosk", json={}), 400,
-              "invalid_request", "2026-11-26 09:00", "check in on that day")
+    api.error(
+        api.post(f"appointments/{tomorrow['ref']}/check-in", "kiosk", json={}),
+        400,
+        "invalid_request",
+        "2026-11-26 09:00",
+        "check in on that day",
+    )
     lunch = book(api, slot="2026-11-25T12:30:00+08:00").get_json()
     api.clock.set(local(2026, 11, 25, 12, 20))
-    api.error(api.post(f"appointments/{lunch['ref']}/check-in", "kiosk", json={}), 409,
-              "service_closed", "08:30-12:00")
+    api.error(
+        api.post(f"appointments/{lunch['ref']}/check-in", "kiosk", json={}),
+        409,
+        "service_closed",
+        "08:30-12:00",
+    )
 
 
 def test_check_in_errors(api):
     booked = book(api, id_card={"id_number": id_number("201"), "name": "李四"}).get_json()
     path = f"appointments/{booked['ref']}/check-in"
-    api.error(api.post(path, "kiosk", json={"id_card": {"id_number": id_number("202")}}), 403,
-              "forbidden", "does not match")
+    api.error(
+        api.post(path, "kiosk", json={"id_card": {"id_number": id_number("202")}}),
+        403,
+        "forbidden",
+        "does not match",
+    )
     api.error(api.post(path, "kiosk_branch", json={}), 403, "forbidden", "main")
     api.error(api.post(path, "board", json={}), 403, "forbidden", "only kiosks")
     api.error(api.post(path, json={}), 401, "unauthorized")
     api.error(api.post(path, "kiosk", json={"bogus": 1}), 400, "invalid_request", "bogus")
-    api.error(api.post("appointments/nosuchref/check-in", "kiosk", json={}), 404, "not_found",
-              "help desk")
-    api.error(api.post("appointments/OWAPPT:a.b/check-in", "kiosk", json={}), 400,
-              "invalid_request", "not an appointment code")
+    api.error(
+        api.post("appointments/nosuchref/check-in", "kiosk", json={}), 404, "not_found", "help desk"
+    )
+    api.error(
+        api.post("appointments/OWAPPT:a.b/check-in", "kiosk", json={}),
+        400,
+        "invalid_request",
+        "not an appointment code",
+    )
     ok = api.post(path, "kiosk", json={"id_card": {"id_number": id_number("201")}})
     assert ok.status_code == 201
 
@@ -107,8 +149,12 @@ def test_cancel_an_appointment(api):
     api.error(api.post("appointments/nosuchref/cancel", "agent"), 404, "not_found")
     assert api.ok("POST", path, "agent")["state"] == "cancelled"
     api.error(api.post(path, "agent"), 409, "invalid_state", "only a booked appointment")
-    api.error(api.post(f"appointments/{booked['ref']}/check-in", "kiosk", json={}), 409,
-              "invalid_state", "cancelled")
+    api.error(
+        api.post(f"appointments/{booked['ref']}/check-in", "kiosk", json={}),
+        409,
+        "invalid_state",
+        "cancelled",
+    )
 
 
 def test_look_up_needs_a_token_of_the_hall(api):
@@ -116,5 +162,6 @@ def test_look_up_needs_a_token_of_the_hall(api):
     api.error(api.get(f"appointments/{booked['ref']}"), 401, "unauthorized")
     api.error(api.get(f"appointments/{booked['ref']}", "kiosk_branch"), 403, "forbidden", "main")
     api.error(api.get("appointments/nosuchref", "kiosk"), 404, "not_found", "no such appointment")
-    api.error(api.get("appointments/OWAPPT:", "kiosk"), 400, "invalid_request",
-              "not an appointment code")
+    api.error(
+        api.get("appointments/OWAPPT:", "kiosk"), 400, "invalid_request", "not an appointment code"
+    )

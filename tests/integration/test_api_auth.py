@@ -3,7 +3,9 @@ tokens, and who a token belongs to; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from test_api_support import PASSWORD, api, hall_server  # noqa: F401  (fixtures)
+from test_api_support import PASSWORD
+
+pytest_plugins = ["test_api_support"]  # the api and api_server fixtures
 
 
 def login(api, username: str, password: str = PASSWORD, **extra):
@@ -33,8 +35,9 @@ def test_login_gives_a_bearer_token_for_twelve_hours(api):
     me = api.ok("GET", "auth/me", headers=bearer(body["token"]))
     assert me == body["user"]
     api.clock.advance(hours=12)
-    api.error(api.get("auth/me", headers=bearer(body["token"])), 401, "unauthorized",
-              "sign in again")
+    api.error(
+        api.get("auth/me", headers=bearer(body["token"])), 401, "unauthorized", "sign in again"
+    )
 
 
 def test_me_for_clerks_and_devices(api):
@@ -58,8 +61,9 @@ def test_me_for_clerks_and_devices(api):
 
 def test_wrong_password_and_unknown_user_answer_alike(api):
     api.create_user("li", "manager", ["main"])
-    wrong = api.error(login(api, "li", "not-the-password"), 401, "unauthorized",
-                      "wrong username or password")
+    wrong = api.error(
+        login(api, "li", "not-the-password"), 401, "unauthorized", "wrong username or password"
+    )
     unknown = api.error(login(api, "nobody"), 401, "unauthorized")
     assert wrong == unknown
 
@@ -71,8 +75,14 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(api):
     assert login(api, "li").status_code == 200  # a success resets the count
     for _ in range(5):
         api.error(login(api, "li", "guess"), 401, "unauthorized", "wrong username or password")
-    api.error(login(api, "li"), 401, "unauthorized", "too many failed sign-ins",
-              "locked for 15 more minute(s)", "15分钟后再试")
+    api.error(
+        login(api, "li"),
+        401,
+        "unauthorized",
+        "too many failed sign-ins",
+        "locked for 15 more minute(s)",
+        "15分钟后再试",
+    )
     api.clock.advance(minutes=14, seconds=30)
     api.error(login(api, "li"), 401, "unauthorized", "locked for 1 more minute(s)")
     api.clock.advance(seconds=31)
@@ -82,10 +92,15 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(api):
 def test_clerks_sign_in_at_a_window_of_their_hall(api):
     api.create_user("wang", "clerk", ["main"])
     for extra in ({}, {"hall": "main"}, {"window": 2}):
-        api.error(login(api, "wang", **extra), 400, "invalid_request",
-                  "clerks sign in at a hall and window")
-    api.error(login(api, "wang", hall="branch", window=1), 403, "forbidden",
-              "no access to hall 'branch'")
+        api.error(
+            login(api, "wang", **extra),
+            400,
+            "invalid_request",
+            "clerks sign in at a hall and window",
+        )
+    api.error(
+        login(api, "wang", hall="branch", window=1), 403, "forbidden", "no access to hall 'branch'"
+    )
     api.error(login(api, "wang", hall="main", window=7), 404, "not_found", "no window 7")
     resp = login(api, "wang", hall="main", window=2)
     assert resp.status_code == 200
@@ -101,8 +116,7 @@ def test_clerks_sign_in_at_a_window_of_their_hall(api):
 
 
 def test_login_validation_names_the_fields(api):
-    err = api.error(api.post("auth/login", json={}), 400, "invalid_request", "username",
-                    "password")
+    err = api.error(api.post("auth/login", json={}), 400, "invalid_request", "username", "password")
     assert set(err["details"]["json"]) == {"username", "password"}
     err = api.error(
         api.post("auth/login", json={"username": "a", "password": "b", "window": 0}),
@@ -111,8 +125,12 @@ def test_login_validation_names_the_fields(api):
         "window",
     )
     assert set(err["details"]["json"]) == {"window"}
-    api.error(api.post("auth/login", data="username=a", content_type="application/x-www-form"
-                       "-urlencoded"), 400, "invalid_request", "JSON")
+    api.error(
+        api.post("auth/login", data="username=a", content_type="application/x-www-form-urlencoded"),
+        400,
+        "invalid_request",
+        "JSON",
+    )
 
 
 def test_logout_ends_this_session_and_frees_the_window(api):
@@ -139,10 +157,15 @@ def test_logout_everywhere_ends_every_session(api):
 
 def test_logout_errors(api):
     api.error(api.post("auth/logout", json={}), 401, "unauthorized", "Bearer")
-    api.error(api.post("auth/logout", "kiosk", json={}), 400, "invalid_request",
-              "revoked by an admin")
-    api.error(api.post("auth/logout", "manager", json={"everywhere": "maybe"}), 400,
-              "invalid_request", "everywhere")
+    api.error(
+        api.post("auth/logout", "kiosk", json={}), 400, "invalid_request", "revoked by an admin"
+    )
+    api.error(
+        api.post("auth/logout", "manager", json={"everywhere": "maybe"}),
+        400,
+        "invalid_request",
+        "everywhere",
+    )
 
 
 def test_a_disabled_account_is_signed_out(api):

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from test_api_support import api, hall_server, local  # noqa: F401  (fixtures)
+from test_api_support import local
+
+pytest_plugins = ["test_api_support"]  # the api and api_server fixtures
 
 
 def test_health_checks_the_database_and_reports_the_clock(api, db_url):

@@ -30,6 +30,7 @@ def local(*args: int) -> datetime:
     """A moment in the hall's time zone (the fixed clock starts at 2026-11-25 09:00)."""
     return datetime(*args, tzinfo=SHANGHAI)
 
+
 # name: (role, halls); clerks are "clerk<n>" (main, window n) or "branch_clerk" (branch, 1)
 ACCOUNTS: dict[str, tuple[str, list[str]]] = {
     "admin": ("admin", []),
@@ -172,7 +173,7 @@ class Api:
 
 
 @pytest.fixture
-def hall_server(db_url: str, clock: Any, tmp_path: Path) -> Iterator[Any]:
+def api_server(db_url: str, clock: Any, tmp_path: Path) -> Iterator[Any]:
     """The hall server of tests/fixtures/queue/hall.toml on a fresh database."""
     from queue_server.app import create_app
     from queue_server.settings import Settings
@@ -190,5 +191,5 @@ def hall_server(db_url: str, clock: Any, tmp_path: Path) -> Iterator[Any]:
 
 
 @pytest.fixture
-def api(hall_server: Any, clock: Any, tmp_path: Path, db_url: str) -> Api:
-    return Api(hall_server, clock, tmp_path / "data", db_url)
+def api(api_server: Any, clock: Any, tmp_path: Path, db_url: str) -> Api:
+    return Api(api_server, clock, tmp_path / "data", db_url)

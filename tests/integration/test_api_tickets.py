@@ -7,9 +7,11 @@ import json
 
 import pytest
 from sqlalchemy import MetaData, select
-from test_api_support import HALL_TOML, api, hall_server, local  # noqa: F401  (fixtures)
+from test_api_support import HALL_TOML, local
 
 from drivers.idcard.idnumber import check_character
+
+pytest_plugins = ["test_api_support"]  # the api and api_server fixtures
 
 
 def id_number(birth: str = "19900307", seq: str = "123", region: str = "110105") -> str:
@@ -44,9 +46,9 @@ def test_issue_answers_201_with_the_ticket(api):
 
 def test_idempotency_key_in_body_or_header_returns_the_same_ticket(api):
     first = api.issue("tax", idempotency_key="tap-1")
-    again = api.ok("POST", "halls/main/tickets", "kiosk", json={
-        "service": "tax", "idempotency_key": "tap-1"
-    })
+    again = api.ok(
+        "POST", "halls/main/tickets", "kiosk", json={"service": "tax", "idempotency_key": "tap-1"}
+    )
     assert again["id"] == first["id"] and again["number"] == "A001"
 
     path = "halls/main/tickets"
@@ -106,8 +108,9 @@ def test_issue_validation_errors_name_the_fields(api, body, fields):
 def test_issue_body_must_be_a_json_object(api):
     path = "halls/main/tickets"
     for data, kind in (("{", "application/json"), ("service=tax", "text/plain"), ("", None)):
-        api.error(api.post(path, "kiosk", data=data, content_type=kind), 400, "invalid_request",
-                  "JSON")
+        api.error(
+            api.post(path, "kiosk", data=data, content_type=kind), 400, "invalid_request", "JSON"
+        )
     api.error(api.post(path, "kiosk", json=["tax"]), 400, "invalid_request")
 
 
@@ -189,7 +192,9 @@ def test_id_numbers_are_checked(api):
     assert err["details"] == {"field": "id_card.id_number"}
     assert bad not in json.dumps(err, ensure_ascii=False)
     err = api.error(
-        api.post(path, "kiosk", json={"service": "tax", "id_card": card("19900307-X", kind="other")}),
+        api.post(
+            path, "kiosk", json={"service": "tax", "id_card": card("19900307-X", kind="other")}
+        ),
         400,
         "invalid_request",
         "document number",
@@ -278,7 +283,7 @@ def test_one_open_ticket_per_id_and_service(api):
         "duplicate_ticket",
         "A001",
     )
-    assert err["details"] == {"ticket": "A001"}
+    assert err["details"]["ticket"] == "A001"
     assert api.issue("general", id_card=person)["number"] == "C001"  # another service is fine
     api.open(1)
     api.act(1, "call-next")
@@ -453,9 +458,7 @@ def test_a_no_show_rejoins_once(api):
     assert (body["state"], body["rejoined"], body["number"]) == ("waiting", True, "A001")
     assert body["queued_at"] == "2026-11-25T01:10:00Z"  # rejoins at the end
     assert body["issued_at"] == "2026-11-25T01:00:00Z"
-    api.error(
-        api.post(f"tickets/{ticket['id']}/rejoin", "kiosk"), 409, "invalid_state", "waiting"
-    )
+    api.error(api.post(f"tickets/{ticket['id']}/rejoin", "kiosk"), 409, "invalid_state", "waiting")
     miss()
     api.error(
         api.post(f"tickets/{ticket['id']}/rejoin", "manager"),

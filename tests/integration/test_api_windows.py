@@ -5,7 +5,8 @@ may act where; on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import pytest
-from test_api_support import api, hall_server  # noqa: F401  (fixtures)
+
+pytest_plugins = ["test_api_support"]  # the api and api_server fixtures
 
 # every window action with a body it accepts
 ACTIONS = {
@@ -46,12 +47,18 @@ def test_every_action_is_documented_and_answers_for_an_unknown_window(api):
 
 
 def test_call_next_needs_an_open_window_and_someone_waiting(api):
-    err = api.error(api.post("windows/main-1/call-next", "manager"), 409, "window_not_open",
-                    "window 1 is closed", "open")
+    err = api.error(
+        api.post("windows/main-1/call-next", "manager"),
+        409,
+        "window_not_open",
+        "window 1 is closed",
+        "open",
+    )
     assert err["details"] == {"window": 1}
     api.open(1)
-    err = api.error(api.post("windows/main-1/call-next", "manager"), 409, "nothing_waiting",
-                    "no one is waiting")
+    err = api.error(
+        api.post("windows/main-1/call-next", "manager"), 409, "nothing_waiting", "no one is waiting"
+    )
     assert err["details"] == {"window": 1}
     api.issue("general")  # window 1 does not serve it
     api.error(api.post("windows/main-1/call-next", "manager"), 409, "nothing_waiting")
@@ -63,13 +70,22 @@ def test_call_next_carries_the_window_and_finishes_the_ticket_in_service(api):
     second = api.issue("invoice")
     api.open(1)
     called = api.act(1, "call-next")
-    assert (called["id"], called["state"], called["state_label"]) == (first["id"], "called", "已叫号")
+    assert (called["id"], called["state"], called["state_label"]) == (
+        first["id"],
+        "called",
+        "已叫号",
+    )
     assert called["window"] == {"number": 1, "name": "税务综合窗口", "area": None, "zone": "a"}
     assert called["called_at"] == "2026-11-25T01:01:00Z"
     assert windows(api)[1]["current"]["number"] == "A001"
     # a called ticket needs a decision before the next call
-    api.error(api.post("windows/main-1/call-next", "manager"), 409, "window_busy",
-              "A001", "start, recall or mark a no-show")
+    api.error(
+        api.post("windows/main-1/call-next", "manager"),
+        409,
+        "window_busy",
+        "A001",
+        "start, recall or mark a no-show",
+    )
     api.act(1, "start")
     api.clock.advance(minutes=4)
     nxt = api.act(1, "call-next")  # completes A001 on the way
@@ -133,24 +149,29 @@ def test_call_a_specific_ticket_by_number_or_id(api):
         "not_found",
         "A099",
     )
-    api.error(api.post("windows/main-2/call", "manager", json={}), 400, "invalid_request",
-              "ticket")
+    api.error(api.post("windows/main-2/call", "manager", json={}), 400, "invalid_request", "ticket")
     assert api.act(1, "call", json={"ticket": "B001"})["window"]["number"] == 1
 
 
 def test_recalls_are_counted_and_limited(api):
     api.issue("tax")
     api.open(1)
-    api.error(api.post("windows/main-1/recall", "manager"), 409, "invalid_state",
-              "no current ticket")
+    api.error(
+        api.post("windows/main-1/recall", "manager"), 409, "invalid_state", "no current ticket"
+    )
     api.act(1, "call-next")
     for count in (1, 2):
         api.clock.advance(seconds=30)
         body = api.act(1, "recall")
         assert (body["state"], body["recall_count"]) == ("called", count)
         assert body["called_at"] == api.clock.now().isoformat().replace("+00:00", "Z")
-    api.error(api.post("windows/main-1/recall", "manager"), 409, "invalid_state",
-              "recalled 2 times", "no-show")
+    api.error(
+        api.post("windows/main-1/recall", "manager"),
+        409,
+        "invalid_state",
+        "recalled 2 times",
+        "no-show",
+    )
     api.act(1, "start")
     api.error(api.post("windows/main-1/recall", "manager"), 409, "invalid_state", "serving")
 
@@ -158,11 +179,13 @@ def test_recalls_are_counted_and_limited(api):
 def test_no_show_only_after_the_recalls(api):
     ticket = api.issue("tax")
     api.open(1)
-    api.error(api.post("windows/main-1/no-show", "manager"), 409, "invalid_state",
-              "no current ticket")
+    api.error(
+        api.post("windows/main-1/no-show", "manager"), 409, "invalid_state", "no current ticket"
+    )
     api.act(1, "call-next")
-    err = api.error(api.post("windows/main-1/no-show", "manager"), 409, "invalid_state",
-                    "recall 2 more")
+    err = api.error(
+        api.post("windows/main-1/no-show", "manager"), 409, "invalid_state", "recall 2 more"
+    )
     assert err["details"] == {"ticket": ticket["id"]}
     api.act(1, "recall")
     api.error(api.post("windows/main-1/no-show", "manager"), 409, "invalid_state", "recall 1 more")
@@ -176,10 +199,15 @@ def test_start_and_complete(api):
     first = api.issue("tax")
     api.issue("tax")
     api.open(1)
-    api.error(api.post("windows/main-1/start", "manager"), 409, "invalid_state",
-              "window 1 has no current ticket")
-    api.error(api.post("windows/main-1/complete", "manager"), 409, "invalid_state",
-              "no current ticket")
+    api.error(
+        api.post("windows/main-1/start", "manager"),
+        409,
+        "invalid_state",
+        "window 1 has no current ticket",
+    )
+    api.error(
+        api.post("windows/main-1/complete", "manager"), 409, "invalid_state", "no current ticket"
+    )
     api.act(1, "call-next")
     api.clock.advance(minutes=1)
     started = api.act(1, "start")
@@ -250,8 +278,12 @@ def test_transfer_to_a_window(api):
 def test_transfer_errors(api):
     api.issue("tax")
     api.open(1)
-    api.error(api.post("windows/main-1/transfer", "manager", json={"service": "invoice"}), 409,
-              "invalid_state", "no current ticket")
+    api.error(
+        api.post("windows/main-1/transfer", "manager", json={"service": "invoice"}),
+        409,
+        "invalid_state",
+        "no current ticket",
+    )
     api.act(1, "call-next")
     for body, status, code, needle in (
         ({}, 400, "invalid_request", "choose a service or a window"),
@@ -271,40 +303,68 @@ def test_suspend_and_resume_a_ticket(api):
     second = api.issue("tax")
     api.open(1, 2)
     api.act(1, "call-next")
-    api.error(api.post("windows/main-1/suspend", "manager", json={}), 409, "invalid_state",
-              "called")
+    api.error(
+        api.post("windows/main-1/suspend", "manager", json={}), 409, "invalid_state", "called"
+    )
     api.act(1, "start")
     held = api.act(1, "suspend", json={"reason": "回家取户口本"})
-    assert (held["state"], held["state_label"], held["note"]) == ("suspended", "已挂起",
-                                                                  "回家取户口本")
+    assert (held["state"], held["state_label"], held["note"]) == (
+        "suspended",
+        "已挂起",
+        "回家取户口本",
+    )
     assert windows(api)[1]["current"] is None
-    api.error(api.post("windows/main-1/suspend", "manager", json={}), 409, "invalid_state",
-              "no current ticket")
+    api.error(
+        api.post("windows/main-1/suspend", "manager", json={}),
+        409,
+        "invalid_state",
+        "no current ticket",
+    )
     assert api.act(1, "call-next")["id"] == second["id"]
-    api.error(api.post("windows/main-1/resume-ticket", "manager", json={"ticket": "A001"}), 409,
-              "window_busy", "A002")
+    api.error(
+        api.post("windows/main-1/resume-ticket", "manager", json={"ticket": "A001"}),
+        409,
+        "window_busy",
+        "A002",
+    )
     api.act(1, "start")
     api.clock.advance(minutes=20)
     back = api.act(1, "resume-ticket", json={"ticket": first["number"]})
     assert (back["id"], back["state"], back["window"]["number"]) == (first["id"], "serving", 1)
     assert api.ok("GET", f"tickets/{second['id']}")["state"] == "done"
     assert windows(api)[1]["current"]["number"] == "A001"
-    api.error(api.post("windows/main-2/resume-ticket", "manager", json={"ticket": "A002"}), 409,
-              "invalid_state", "A002 is done")
-    api.error(api.post("windows/main-2/resume-ticket", "manager", json={"ticket": "A404"}), 404,
-              "not_found", "A404")
+    api.error(
+        api.post("windows/main-2/resume-ticket", "manager", json={"ticket": "A002"}),
+        409,
+        "invalid_state",
+        "A002 is done",
+    )
+    api.error(
+        api.post("windows/main-2/resume-ticket", "manager", json={"ticket": "A404"}),
+        404,
+        "not_found",
+        "A404",
+    )
 
 
 def test_open_pause_resume_close(api):
     opened = api.act(1, "open", who="clerk1")
-    assert (opened["state"], opened["state_label"], opened["clerk"]) == ("open", "正在服务",
-                                                                         "clerk1")
+    assert (opened["state"], opened["state_label"], opened["clerk"]) == (
+        "open",
+        "正在服务",
+        "clerk1",
+    )
     api.error(api.post("windows/main-1/open", "manager"), 409, "invalid_state", "cannot open")
     for body in ({}, {"reason": "   "}):
-        api.error(api.post("windows/main-1/pause", "manager", json=body), 400, "invalid_request",
-                  "reason")
-    api.error(api.post("windows/main-1/pause", "manager", json={"reason": "x" * 201}), 400,
-              "invalid_request", "reason")
+        api.error(
+            api.post("windows/main-1/pause", "manager", json=body), 400, "invalid_request", "reason"
+        )
+    api.error(
+        api.post("windows/main-1/pause", "manager", json={"reason": "x" * 201}),
+        400,
+        "invalid_request",
+        "reason",
+    )
     paused = api.act(1, "pause", json={"reason": " 系统故障 "})
     assert (paused["state"], paused["pause_reason"], paused["state_label"]) == (
         "paused",
@@ -312,30 +372,49 @@ def test_open_pause_resume_close(api):
         "暂停中",
     )
     api.issue("tax")
-    api.error(api.post("windows/main-1/call-next", "manager"), 409, "window_not_open",
-              "window 1 is paused", "open or resume it first")
-    api.error(api.post("windows/main-1/pause", "manager", json={"reason": "again"}), 409,
-              "invalid_state", "cannot pause")
+    api.error(
+        api.post("windows/main-1/call-next", "manager"),
+        409,
+        "window_not_open",
+        "window 1 is paused",
+        "open or resume it first",
+    )
+    api.error(
+        api.post("windows/main-1/pause", "manager", json={"reason": "again"}),
+        409,
+        "invalid_state",
+        "cannot pause",
+    )
     resumed = api.act(1, "resume")
     assert (resumed["state"], resumed["pause_reason"]) == ("open", None)
     api.error(api.post("windows/main-1/resume", "manager"), 409, "invalid_state", "cannot resume")
     api.act(1, "call-next")
-    err = api.error(api.post("windows/main-1/close", "manager"), 409, "window_busy",
-                    "still has a ticket")
+    err = api.error(
+        api.post("windows/main-1/close", "manager"), 409, "window_busy", "still has a ticket"
+    )
     assert err["details"] == {"window": 1}
     api.act(1, "complete")
     closed = api.act(1, "close")
     assert (closed["state"], closed["clerk"]) == ("closed", None)
     api.error(api.post("windows/main-1/close", "manager"), 409, "invalid_state", "cannot close")
-    api.error(api.post("windows/main-1/call", "manager", json={"ticket": "A001"}), 409,
-              "window_not_open", "closed")
+    api.error(
+        api.post("windows/main-1/call", "manager", json={"ticket": "A001"}),
+        409,
+        "window_not_open",
+        "closed",
+    )
 
 
 def test_clerks_act_only_at_their_window(api):
     api.issue("tax")
     api.open(1, 2)
-    err = api.error(api.post("windows/main-2/call-next", "clerk1"), 403, "forbidden",
-                    "signed in at window 1", "cannot act at window 2")
+    err = api.error(
+        api.post("windows/main-2/call-next", "clerk1"),
+        403,
+        "forbidden",
+        "signed in at window 1",
+        "cannot act at window 2",
+    )
     assert "details" not in err
     api.error(api.post("windows/main-2/pause", "clerk1", json={"reason": "x"}), 403, "forbidden")
     api.error(api.post("windows/branch-1/open", "clerk1"), 403, "forbidden", "branch")
