@@ -14,6 +14,8 @@ from apiflask import APIFlask
 from flask import abort, send_from_directory
 from flask_socketio import SocketIO
 
+from display.web import init_display
+
 from . import __version__, api
 from .adapters.store import Store
 from .domain.clock import Clock, SystemClock
@@ -94,6 +96,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Server:
     )
     realtime = Realtime(socketio, rt)
     store.on_commit(realtime.publish)
+    init_display(app, rt, socketio, settings.data_dir)
     if settings.day_close_interval > 0:
         socketio.start_background_task(_day_close_loop, socketio, rt, settings.day_close_interval)
     return Server(app, socketio, rt, realtime, settings)

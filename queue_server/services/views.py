@@ -167,6 +167,12 @@ def hall_snapshot(rt: Runtime, uow: UnitOfWork, hall: str) -> dict[str, Any]:
             "notice": cfg.notice,
             "zones": [{"code": z.code, "name": z.name} for z in cfg.zones],
             "undifferentiated": uow.windows.undifferentiated(hall),
+            "timezone": str(rt.tz(hall)),
+            "display": {  # what boards, signs and the display agent say for a call
+                "announcement_template": cfg.policy.announcement_template,
+                "announce_repeat": cfg.policy.announce_repeat,
+                "led_template": cfg.policy.led_template,
+            },
         },
         "server_time": iso(rt.clock.now()),
         "windows": [window_view(rt, w, held.get(w.current_ticket or -1)) for w in windows],

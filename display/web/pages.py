@@ -1,0 +1,173 @@
+"""The display pages and the call-out audio, as one Flask blueprint of the hall server.
+
+- `/display/board?hall=county&token=...&layout=landscape|portrait&zone=a&audio=1`
+- `/display/sign?hall=county&window=3&token=...`
+- `/t/<ticket id>`: the citizen's phone (the QR on the slip); the ticket id is the capability
+- `/display/voice/<hall>/<window>/<number>.wav?token=...`: one call-out as WAV
+
+Pages are plain HTML, CSS and ES modules (no build step); live data comes over Socket.IO.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, render_template, request, send_file
+
+from display.voice.errors import VoiceError
+from display.web.callouts import Callouts, hall_phrase
+from queue_server.domain.errors import DomainError, Forbidden, InvalidRequest, NotFound
+from queue_server.services import tickets as ticket_service
+from queue_server.services.auth import authenticate, require_hall
+from queue_server.services.runtime import Runtime
+
+log = logging.getLogger(__name__)
+bp = Blueprint(
+    "display",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/display/static",
+)
+LAYOUTS = ("landscape", "portrait")
+WAITING_MODES = ("service", "domain")
+_STATUS = {"invalid": 400, "unauthorized": 401, "forbidden": 403, "not_found": 404}
+
+
+def _rt() -> Runtime:
+    return current_app.extensions["onewindow"]
+
+
+def callouts() -> Callouts:
+    return current_app.extensions["onewindow.callouts"]
+
+
+def _token() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return request.args.get("token", "").strip()
+
+
+def _admit(rt: Runtime, hall: str) -> None:
+    """The page's hall exists and its token may watch it (the socket checks again)."""
+    rt.hall(hall)
+    token = _token()
+    if not token:
+        raise Forbidden(
+            "地址中缺少设备令牌（token=…），请用 onewindow device add 创建 / the address needs "
+            "a device token (token=…): create one with `onewindow device add`"
+        )
+    require_hall(authenticate(rt, token), hall)
+
+
+def _error_page(exc: DomainError) -> tuple[str, int]:
+    zh, _, en = exc.message.partition(" / ")
+    return (
+        render_template("display/error.html", zh=zh, en=en or "", code=exc.code),
+        _STATUS.get(exc.kind, 409),
+    )
+
+
+def _hall_config(rt: Runtime, hall: str) -> dict[str, Any]:
+    cfg = rt.hall(hall)
+    return {
+        "hall": cfg.code,
+        "name": cfg.name,
+        "name_en": cfg.name_en,
+        "timezone": str(rt.tz(hall)),
+        "domains": {d.code: [d.name, d.name_en] for d in rt.installation.domains},
+        "demo": rt.installation.demo,
+    }
+
+
+def _choice(name: str, allowed: tuple[str, ...]) -> str:
+    value = request.args.get(name, allowed[0])
+    if value not in allowed:
+        raise InvalidRequest(
+            f"参数 {name} 只能是 {'、'.join(allowed)} / {name} must be one of {', '.join(allowed)}"
+        )
+    return value
+
+
+@bp.get("/display/board")
+def board() -> Any:
+    rt = _rt()
+    hall = request.args.get("hall", "")
+    try:
+        _admit(rt, hall)
+        layout = _choice("layout", LAYOUTS)
+        waiting = _choice("waiting", WAITING_MODES)
+        zone = request.args.get("zone") or None
+        zones = {z.code: z.name for z in rt.hall(hall).zones}
+        if zone is not None and zone not in zones:
+            raise NotFound(
+                f"大厅没有区域“{zone}”，可用：{'、'.join(zones) or '无'} / the hall has no zone "
+                f"'{zone}' (zones: {', '.join(zones) or 'none'})"
+            )
+    except DomainError as exc:
+        return _error_page(exc)
+    config = {
+        **_hall_config(rt, hall),
+        "token": _token(),
+        "zone": zone,
+        "zone_name": zones.get(zone) if zone else None,
+        "layout": layout,
+        "waiting": waiting,
+        "audio": request.args.get("audio") in ("1", "true", "yes"),
+    }
+    return render_template("display/board.html", page=config, layout=layout)
+
+
+@bp.get("/display/sign")
+def sign() -> Any:
+    rt = _rt()
+    hall = request.args.get("hall", "")
+    try:
+        _admit(rt, hall)
+        number = request.args.get("window", "")
+        numbers = {w.number for w in rt.hall(hall).windows}
+        if not number.isdigit() or int(number) not in numbers:
+            raise NotFound(f"没有{number}号窗口 / there is no window '{number}'")
+    except DomainError as exc:
+        return _error_page(exc)
+    config = {**_hall_config(rt, hall), "token": _token(), "window": int(number)}
+    return render_template("display/sign.html", page=config)
+
+
+@bp.get("/t/<ticket_id>")
+def status(ticket_id: str) -> Any:
+    rt = _rt()
+    try:
+        view = ticket_service.get_ticket(rt, ticket_id)
+    except DomainError as exc:
+        return _error_page(exc)
+    config = {**_hall_config(rt, view["hall"]), "ticket": view["id"], "initial": view}
+    del config["domains"]
+    return render_template("display/status.html", page=config, view=view)
+
+
+@bp.get("/display/voice/<hall>/<int:window>/<number>.wav")
+def voice(hall: str, window: int, number: str) -> Any:
+    """One call-out as WAV: the hall's template and repeats, rendered once, then cached."""
+    rt = _rt()
+    _admit(rt, hall)
+    phrase = hall_phrase(rt.hall(hall), window, number)
+    if phrase is None:
+        raise NotFound(
+            f"{window}号窗口或号码“{number}”不属于本大厅 / no window {window} or no ticket "
+            f"number '{number}' in this hall"
+        )
+    calls = callouts()
+    calls.heard(hall)
+    try:
+        path = calls.wav(phrase)
+    except VoiceError as exc:
+        log.error("call-out %s at window %s of %s: %s", number, window, hall, exc)
+        error = {"code": "voice_unavailable", "message": str(exc)}
+        return jsonify({"error": error}), 503
+    response = send_file(path, mimetype="audio/wav", max_age=3600, conditional=True)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response

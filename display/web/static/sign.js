@@ -1,0 +1,69 @@
+// A window's sign: its number and name, the services it serves, the ticket being served, and
+// the paused or closed state with the reason. It listens to its window's room only.
+
+import { HallClock } from "./clock.js";
+import { HallState } from "./hall-state.js";
+import { connectLive, stats } from "./live.js";
+import { readConfig, setText } from "./text.js";
+
+const config = readConfig();
+const state = new HallState();
+const clock = new HallClock(config.timezone);
+const counters = stats();
+const $ = (id) => document.getElementById(id);
+counters.renders = [];
+
+const PHASES = {
+  called: ["请到本窗口办理", "please come to this window"],
+  serving: ["正在办理", "now serving"],
+  done: ["上一位", "last called"],
+  none: ["请等候叫号", "please wait for your number"],
+};
+
+function draw() {
+  const { window: w, ticket, phase } = state.tile(config.window);
+  if (!w) return;
+  document.body.dataset.state = w.state;
+  document.body.dataset.phase = phase;
+  setText($("sign-name"), w.name);
+  setText($("sign-services"), (w.services || []).map((s) => s.name).join(" · "));
+  setText($("sign-ticket"), ticket?.number ?? "—");
+  const [zh, en] = PHASES[phase];
+  setText($("sign-label"), `${zh}  ${en}`);
+  setText($("sign-service"), ticket && phase !== "none" ? ticket.service?.name ?? "" : "");
+  const stateBox = $("sign-state");
+  if (w.state === "open") {
+    stateBox.hidden = true;
+  } else {
+    stateBox.hidden = false;
+    setText($("state-zh"), w.state === "paused" ? "暂停服务" : "暂停服务");
+    setText($("state-en"), w.state === "paused" ? "Paused" : "Closed");
+    setText($("state-reason"), w.state === "paused" ? w.pause_reason ?? "" : "请到其他窗口办理");
+  }
+  counters.renders.push({ number: ticket?.number ?? null, at: performance.now() });
+  document.body.dataset.rendered = String(counters.renders.length);
+}
+
+function onStatus(status, message) {
+  document.body.dataset.connection = status;
+  setText($("conn"), { live: "实时 live", reconnecting: "重新连接中 reconnecting" }[status] ?? "");
+  $("problem").hidden = status !== "refused";
+  if (status === "refused") setText($("problem").querySelector("p"), message || "");
+}
+
+clock.tick((date, time) => setText($("clock"), time.slice(0, 5)));
+connectLive({
+  auth: { token: config.token, hall: config.hall, window: config.window, hall_events: false },
+  onSnapshot: (snap) => {
+    state.applySnapshot(snap);
+    clock.sync(snap.server_time);
+    draw();
+    document.body.dataset.ready = "1";
+  },
+  onEvent: (name, data) => {
+    if (!state.ready) return;
+    state.applyEvent(name, data);
+    draw();
+  },
+  onStatus,
+});

@@ -1,0 +1,86 @@
+// The citizen's phone (the QR on the slip): the number, people ahead, the estimated wait,
+// live; "it's your turn, go to window 3" when called. The ticket's own events arrive in its
+// room; people ahead change with other tickets' calls, so while waiting the page asks for a
+// fresh view every 20 seconds over the same connection.
+
+import { HallClock } from "./clock.js";
+import { connectLive, stats } from "./live.js";
+import { readConfig, setText } from "./text.js";
+
+const REFRESH_MS = 20000;
+const config = readConfig();
+const clock = new HallClock(config.timezone);
+const counters = stats();
+const $ = (id) => document.getElementById(id);
+let view = config.initial;
+let socket = null;
+
+function headline(v) {
+  const w = v.window?.number;
+  switch (v.state) {
+    case "waiting": return ["请耐心等候", "Please wait, we will call your number"];
+    case "called": return [`到您了，请到${w}号窗口`, `It's your turn: go to window ${w}`];
+    case "serving": return [`正在${w}号窗口办理`, `Being served at window ${w}`];
+    case "suspended": return ["暂停办理，请按工作人员指引", "On hold: follow the clerk's advice"];
+    case "done": return ["已办结，感谢您的耐心等候", "Done. Thank you for waiting"];
+    case "no_show": return ["已过号，请到咨询台", "Missed: please ask at the information desk"];
+    case "cancelled": return ["已取消", "Cancelled"];
+    case "expired": return ["已作废（当日未办理）", "Expired at the end of the day"];
+    default: return [v.state_label ?? v.state, ""];
+  }
+}
+
+function draw() {
+  const [zh, en] = headline(view);
+  const box = $("st-state");
+  const wasCalled = box.dataset.state === "called";
+  box.dataset.state = view.state;
+  document.body.dataset.state = view.state;
+  setText($("st-number"), view.number);
+  setText($("st-service"), view.service?.name ?? "");
+  setText($("st-headline"), zh);
+  setText($("st-headline-en"), en);
+  const waiting = view.state === "waiting";
+  $("st-facts").hidden = !waiting;
+  if (waiting) {
+    setText($("st-ahead"), view.waiting_ahead ?? "—");
+    const minutes = view.estimated_wait_minutes;
+    setText($("st-wait"), minutes === null || minutes === undefined ? "—"
+      : minutes < 1 ? "即将 soon" : `约 ${minutes} 分钟 (min)`);
+  }
+  setText($("st-area"), waiting && view.wait_area ? `等候区 Wait at: ${view.wait_area}` : "");
+  setText($("st-updated"), `更新于 updated ${clock.time.format(clock.now())}`);
+  if (view.state === "called" && !wasCalled && navigator.vibrate) navigator.vibrate([300, 150, 300]);
+  document.body.dataset.rendered = String((counters.renders = (counters.renders ?? 0) + 1));
+}
+
+function refresh() {
+  if (!socket?.connected) return;
+  socket.emit("snapshot", { ticket: config.ticket }, (fresh) => {
+    if (fresh && !fresh.error) { view = fresh; draw(); }
+  });
+}
+
+function onStatus(status) {
+  document.body.dataset.connection = status;
+  setText($("st-live"), status === "live" ? "● 实时更新 live" : "○ 重新连接中 reconnecting");
+}
+
+draw();
+socket = connectLive({
+  auth: { ticket: config.ticket },
+  snapshotEvent: "ticket.snapshot",
+  onSnapshot: (fresh) => { view = fresh; draw(); document.body.dataset.ready = "1"; },
+  onEvent: (name, data) => {
+    if (!data.ticket || data.ticket.id !== config.ticket) return;
+    view = { ...view, ...data.ticket };
+    if (data.ticket.state !== "waiting") {
+      view.waiting_ahead = null;
+      view.estimated_wait_minutes = null;
+    }
+    draw();
+    if (data.ticket.state === "waiting") refresh(); // a new place in the queue
+  },
+  onStatus,
+});
+setInterval(() => { if (view.state === "waiting") refresh(); }, REFRESH_MS);
