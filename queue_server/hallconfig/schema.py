@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 Code = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
-_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-(?:([01]\d|2[0-3]):([0-5]\d)|(24):(00))$")
 
 
 class _Model(BaseModel):
@@ -47,10 +47,15 @@ class TimeRange(_Model):
     end: time
 
     def contains(self, moment: time) -> bool:
+        """Start included, end excluded; an end of 24:00 (stored as 23:59:59.999999) takes in
+        the last minute of the day."""
+        if self.end == time.max:
+            return self.start <= moment
         return self.start <= moment < self.end
 
     def __str__(self) -> str:
-        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+        end = "24:00" if self.end == time.max else f"{self.end:%H:%M}"
+        return f"{self.start:%H:%M}-{end}"
 
 
 def parse_hours(value: object) -> object:
@@ -63,7 +68,7 @@ def parse_hours(value: object) -> object:
                 f'"{value}" is not a time range like "08:30-12:00" (two-digit hours and minutes)'
             )
         start = time(int(m[1]), int(m[2]))
-        end = time(int(m[3]), int(m[4]))
+        end = time.max if m[5] else time(int(m[3]), int(m[4]))
         if end <= start:
             raise ValueError(
                 f'时间段"{value}"的结束时间须晚于开始时间 / "{value}": the end must be after '
