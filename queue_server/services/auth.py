@@ -46,12 +46,20 @@ class Principal:
     halls: frozenset[str]
     window: tuple[str, int] | None = None
     session: str | None = None
+    csrf: str | None = None  # the session's CSRF token (cookie sessions must send it back)
+    via: str | None = None  # the agent device acting for the clerk seated at `window`
 
     def in_hall(self, hall: str) -> bool:
         return self.role == Role.ADMIN or self.kind == "system" or hall in self.halls
 
 
 SYSTEM = Principal("system", "system", "system", frozenset())
+ON_BEHALF = " for "  # an agent's audit name: "<device> for <clerk>"
+
+
+def clerk_of(actor: str) -> str:
+    """The person behind an audit actor ("pad-1 for clerk1" -> "clerk1")."""
+    return actor.rsplit(ON_BEHALF, 1)[-1]
 
 
 def token_hash(token: str) -> str:
@@ -106,7 +114,13 @@ def require_admin(p: Principal) -> None:
 
 # --- accounts ----------------------------------------------------------------------------
 def create_user(
-    rt: Runtime, username: str, password: str, role: str, halls: list[str], display_name: str = ""
+    rt: Runtime,
+    username: str,
+    password: str,
+    role: str,
+    halls: list[str],
+    display_name: str = "",
+    actor: str = "system",
 ) -> int:
     if role not in Role.__members__.values():
         raise InvalidRequest(
@@ -129,12 +143,12 @@ def create_user(
             failed_logins=0,
             created_at=rt.clock.now(),
         )
-        uow.audit(rt.clock.now(), "user.create", "system", detail={"user": username, "role": role})
+        uow.audit(rt.clock.now(), "user.create", actor, detail={"user": username, "role": role})
         uow.commit()
     return user_id
 
 
-def create_device(rt: Runtime, name: str, kind: str, hall: str) -> str:
+def create_device(rt: Runtime, name: str, kind: str, hall: str, actor: str = "system") -> str:
     """Register a device and return its token (shown once; only the hash is kept)."""
     if kind not in DeviceKind.__members__.values():
         raise InvalidRequest(
@@ -151,7 +165,7 @@ def create_device(rt: Runtime, name: str, kind: str, hall: str) -> str:
         uow.audit(
             rt.clock.now(),
             "device.create",
-            "system",
+            actor,
             hall=hall,
             detail={"device": name, "kind": kind},
         )
@@ -243,7 +257,28 @@ def authenticate(rt: Runtime, token: str) -> Principal:
     if row is None or row.revoked_at is not None or row.expires_at <= now or not row.active:
         raise Unauthorized("登录已失效，请重新登录 / your session has ended: sign in again")
     seat = (row.hall, row.window) if row.window is not None else None
-    return Principal(row.username, "user", row.role, frozenset(row.halls or []), seat, digest)
+    halls = frozenset(row.halls or [])
+    return Principal(row.username, "user", row.role, halls, seat, digest, row.csrf_token)
+
+
+def act_for_clerk(rt: Runtime, agent: Principal, hall: str, window: int) -> Principal:
+    """An agent device (caller pads, USB keypads) acts at a window as the clerk signed in
+    there, and only while one is: its actions are audited as "<device> for <clerk>"."""
+    if agent.kind != "device" or agent.role != DeviceKind.AGENT:
+        raise _deny("只有呼叫器代理可以代窗口操作 / only agent devices act for a clerk")
+    require_hall(agent, hall)
+    with rt.uow(write=False) as uow:
+        w = uow.windows.get(hall, window)
+    if w is None or not w.active:
+        raise NotFound(f"没有{window}号窗口 / there is no window {window}", window=window)
+    if not w.clerk:
+        raise _deny(
+            f"{window}号窗口没有工作人员登录，呼叫器暂不可用：请先在窗口登录"
+            f" / no clerk is signed in at window {window}: the keypad works only while a"
+            " clerk is signed in there"
+        )
+    name = f"{agent.name}{ON_BEHALF}{w.clerk}"[:80]
+    return Principal(name, "user", Role.CLERK, frozenset({hall}), (hall, window), via=agent.name)
 
 
 def sign_out(rt: Runtime, p: Principal, everywhere: bool = False) -> int:
@@ -265,7 +300,7 @@ def sign_out(rt: Runtime, p: Principal, everywhere: bool = False) -> int:
     return count
 
 
-def sign_out_user(rt: Runtime, username: str) -> int:
+def sign_out_user(rt: Runtime, username: str, actor: str = "system") -> int:
     """End every session of an account (an admin's "sign out everywhere")."""
     now = rt.clock.now()
     with rt.uow() as uow:
@@ -273,16 +308,16 @@ def sign_out_user(rt: Runtime, username: str) -> int:
         if user is None:
             raise NotFound(f"没有用户“{username}” / no user '{username}'")
         count = uow.auth.revoke_user_sessions(user.id, now)
-        uow.audit(now, "auth.sign_out_all", "system", detail={"user": username})
+        uow.audit(now, "auth.sign_out_all", actor, detail={"user": username})
         uow.commit()
     return count
 
 
-def disable_user(rt: Runtime, username: str) -> int:
-    count = sign_out_user(rt, username)
+def disable_user(rt: Runtime, username: str, actor: str = "system") -> int:
+    count = sign_out_user(rt, username, actor)
     with rt.uow() as uow:
         user = uow.auth.user_by_name(username)
         uow.auth.update_user(user.id, active=False)
-        uow.audit(rt.clock.now(), "user.disable", "system", detail={"user": username})
+        uow.audit(rt.clock.now(), "user.disable", actor, detail={"user": username})
         uow.commit()
     return count

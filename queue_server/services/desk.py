@@ -1,0 +1,48 @@
+"""What the clerk console shows besides the ticket: the queues of the window's services,
+its suspended tickets, and the day so far of the window and of the clerk."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..adapters.stats_repo import StatsRepository
+from ..domain.errors import NotFound
+from .auth import Principal, clerk_of, require_window
+from .runtime import Runtime
+from .stats import compute
+from .views import full_ticket_view, queue_counts, service_ref, window_view
+
+
+def desk(rt: Runtime, hall: str, number: int, actor: Principal) -> dict[str, Any]:
+    require_window(actor, hall, number)
+    rt.hall(hall)
+    with rt.uow(write=False) as uow:
+        w = uow.windows.get(hall, number)
+        if w is None or not w.active:
+            raise NotFound(f"没有{number}号窗口 / there is no window {number}", window=number)
+        held = uow.tickets.get(w.current_ticket) if w.current_ticket else None
+        counts = queue_counts(rt, uow, hall, set(w.services))
+        repo = StatsRepository(uow.conn, rt.directory)
+        suspended = [
+            full_ticket_view(rt, uow, t)
+            for t in (uow.tickets.get_public(p) for p in repo.suspended_at(hall, number))
+            if t is not None
+        ]
+        current = full_ticket_view(rt, uow, held, w) if held else None
+        view = window_view(rt, w, held)
+    view["current"] = current
+    today = rt.service_day(hall)
+    stats = compute(rt, hall, today, today)
+    me = clerk_of(actor.name) if actor.kind == "user" else None
+    window_row = next((r for r in stats["by"]["window"] if r["key"] == number), None)
+    clerk_row = next((r for r in stats["by"]["clerk"] if r["key"] == (w.clerk or me)), None)
+    return {
+        "hall": hall,
+        "day": today.isoformat(),
+        "window": view,
+        "queues": [
+            {**service_ref(rt, hall, code), **counts[code]} for code in w.services if code in counts
+        ],
+        "suspended": suspended,
+        "today": {"window": window_row, "clerk": clerk_row, "clerk_name": w.clerk or me},
+    }
