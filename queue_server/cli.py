@@ -98,6 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
     _local_options(drev)
     drev.add_argument("name")
 
+    sub.add_parser(
+        "kiosk", help="run the kiosk agent (touch page, ID reader, printer)", add_help=False
+    )  # its options are kiosk.cli's: main() hands them over before parsing
+
     emu = sub.add_parser("emulate", help="run a device emulator")
     emu.add_argument("device", choices=EMULATORS)
     emu.add_argument("args", nargs=argparse.REMAINDER)
@@ -105,6 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["kiosk"]:
+        from kiosk.cli import main as kiosk_main
+
+        return kiosk_main(argv[1:])
     args = build_parser().parse_args(argv)
     if args.command in ("serve", "demo"):
         from . import serve

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from apiflask import APIFlask
 
-from . import appointments, auth, errors, halls, tickets, windows
+from . import appointments, auth, errors, halls, kiosk, tickets, windows
 
 
 def register(app: APIFlask) -> None:
     errors.register(app)
-    for module in (halls, tickets, windows, appointments, auth):
+    for module in (halls, tickets, windows, appointments, auth, kiosk):
         app.register_blueprint(module.bp, url_prefix="/api/v1")
