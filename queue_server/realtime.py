@@ -55,7 +55,11 @@ class Realtime:
 
     # --- incoming -----------------------------------------------------------------------
     def _principal(self, auth: dict[str, Any]) -> Principal:
-        token = auth.get("token") or _bearer(request.headers.get("Authorization", ""))
+        token = (
+            auth.get("token")
+            or _bearer(request.headers.get("Authorization", ""))
+            or request.cookies.get("ow_session")  # the consoles' session (HttpOnly cookie)
+        )
         if not token:
             raise ConnectionRefusedError(
                 {
