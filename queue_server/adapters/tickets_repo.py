@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..domain.errors import ConcurrentUpdate
@@ -18,6 +18,7 @@ from ..domain.selection import Candidate
 from ..domain.tickets import OPEN_STATES, PriorityReason, Ticket, TicketState
 from . import tables as t
 from .directory import ServiceDirectory
+from .versioned import save_versioned
 
 T = t.tickets
 _FIELDS = (
@@ -26,6 +27,55 @@ _FIELDS = (
     "id_number id_hash appointment_ref idempotency_key version"
 ).split()
 _OPEN = [s.value for s in OPEN_STATES]
+
+
+# The hottest statements are built once with bound parameters: building a SQLAlchemy
+# statement and its cache key on every call cost more than running it (bench/, see
+# docs/performance.md).
+def _ahead_of(priority: bool) -> Any:
+    earlier = or_(
+        T.c.queued_at < bindparam("queued_at"),
+        and_(T.c.queued_at == bindparam("queued_at"), T.c.id < bindparam("id")),
+    )
+    before = (
+        and_(T.c.is_priority.is_(True), earlier)
+        if priority
+        else or_(T.c.is_priority.is_(True), earlier)
+    )
+    return select(func.count()).where(
+        T.c.state == "waiting",
+        T.c.service_id == bindparam("service_id"),
+        T.c.id != bindparam("id"),
+        before,
+    )
+
+
+def _bump(dialect: Any, table: Any, keys: list[str], counter: str) -> Any:
+    """`INSERT … ON CONFLICT DO UPDATE SET counter = counter + 1 RETURNING counter`."""
+    col = table.c[counter]
+    return (
+        dialect.insert(table)
+        .values({k: bindparam(f"v_{k}", type_=table.c[k].type) for k in keys} | {counter: 1})
+        .on_conflict_do_update(index_elements=[table.c[k] for k in keys], set_={counter: col + 1})
+        .returning(col)
+    )
+
+
+_AHEAD_OF = {False: _ahead_of(False), True: _ahead_of(True)}
+_WAITING_BY_SERVICE = (
+    select(T.c.service_id, func.count(), func.min(T.c.queued_at))
+    .where(T.c.hall == bindparam("hall"), T.c.state == "waiting")
+    .group_by(T.c.service_id)
+)
+_NEXT_NUMBER = {
+    pg: _bump(d, t.counters, ["service_id", "service_day"], "last_number")
+    for pg, d in ((False, sqlite), (True, postgresql))
+}
+_BUMP_ID = {
+    pg: _bump(d, t.id_counters, ["hall", "service_day", "id_hash"], "issued")
+    for pg, d in ((False, sqlite), (True, postgresql))
+}
+_INSERT = insert(T).returning(T.c.id)
 
 
 class TicketRepository:
@@ -108,29 +158,16 @@ class TicketRepository:
     def ahead_of(self, ticket: Ticket) -> int:
         """Waiting tickets of the same service that will be called first, in call order
         (`queued_at`, then id); an estimate when green-channel ratios interleave."""
-        service_id = self.dir.id(ticket.hall, ticket.service)
-        earlier = or_(
-            T.c.queued_at < ticket.queued_at,
-            and_(T.c.queued_at == ticket.queued_at, T.c.id < ticket.id),
-        )
-        before = (
-            or_(T.c.is_priority.is_(True), earlier)
-            if ticket.priority is None
-            else and_(T.c.is_priority.is_(True), earlier)
-        )
-        q = select(func.count()).where(
-            T.c.state == "waiting", T.c.service_id == service_id, T.c.id != ticket.id, before
-        )
-        return int(self.conn.scalar(q) or 0)
+        params = {
+            "service_id": self.dir.id(ticket.hall, ticket.service),
+            "queued_at": ticket.queued_at,
+            "id": ticket.id,
+        }
+        return int(self.conn.scalar(_AHEAD_OF[ticket.priority is not None], params) or 0)
 
     def waiting_by_service(self, hall: str) -> dict[str, tuple[int, datetime | None]]:
-        q = (
-            select(T.c.service_id, func.count(), func.min(T.c.queued_at))
-            .where(T.c.hall == hall, T.c.state == "waiting")
-            .group_by(T.c.service_id)
-        )
         out: dict[str, tuple[int, datetime | None]] = {}
-        for service_id, count, oldest in self.conn.execute(q):
+        for service_id, count, oldest in self.conn.execute(_WAITING_BY_SERVICE, {"hall": hall}):
             if isinstance(oldest, str):  # SQLite min() over text skips the type decorator
                 oldest = t.Time.process_result_value(datetime.fromisoformat(oldest), "sqlite")
             out[self.dir.code(service_id)] = (int(count), oldest)
@@ -184,33 +221,13 @@ class TicketRepository:
 
     # --- writes -------------------------------------------------------------------------
     def next_number(self, hall: str, service: str, day: date) -> int:
-        dialect = postgresql if self.postgres else sqlite
-        c = t.counters
-        stmt = (
-            dialect.insert(c)
-            .values(service_id=self.dir.id(hall, service), service_day=day, last_number=1)
-            .on_conflict_do_update(
-                index_elements=[c.c.service_id, c.c.service_day],
-                set_={"last_number": c.c.last_number + 1},
-            )
-            .returning(c.c.last_number)
-        )
-        return int(self.conn.execute(stmt).scalar_one())
+        params = {"v_service_id": self.dir.id(hall, service), "v_service_day": day}
+        return int(self.conn.execute(_NEXT_NUMBER[self.postgres], params).scalar_one())
 
     def bump_id_counter(self, hall: str, day: date, id_hash: str) -> int:
         """Count one more ticket for this ID today; the row lock serialises the same ID."""
-        dialect = postgresql if self.postgres else sqlite
-        c = t.id_counters
-        stmt = (
-            dialect.insert(c)
-            .values(hall=hall, service_day=day, id_hash=id_hash, issued=1)
-            .on_conflict_do_update(
-                index_elements=[c.c.hall, c.c.service_day, c.c.id_hash],
-                set_={"issued": c.c.issued + 1},
-            )
-            .returning(c.c.issued)
-        )
-        return int(self.conn.execute(stmt).scalar_one())
+        params = {"v_hall": hall, "v_service_day": day, "v_id_hash": id_hash}
+        return int(self.conn.execute(_BUMP_ID[self.postgres], params).scalar_one())
 
     def add(self, ticket: Ticket, device: str | None) -> int:
         cols = self._columns(ticket)
@@ -219,23 +236,16 @@ class TicketRepository:
         cols["is_priority"] = ticket.priority is not None
         cols["channel"] = ticket.channel
         cols["device"] = device
-        ticket.id = int(self.conn.execute(insert(T).values(cols).returning(T.c.id)).scalar_one())
+        ticket.id = int(self.conn.execute(_INSERT, cols).scalar_one())
         ticket.changed.clear()
         return ticket.id
 
     def save(self, ticket: Ticket) -> None:
         if not ticket.changed:
             return
-        cols = self._columns(ticket, set(ticket.changed))
-        cols["version"] = ticket.version + 1
-        result = self.conn.execute(
-            update(T).where(T.c.id == ticket.id, T.c.version == ticket.version).values(cols)
+        conflict = ConcurrentUpdate(
+            f"号码{ticket.display_number}刚被其他窗口处理，请刷新后重试"
+            f" / ticket {ticket.display_number} was just changed elsewhere: refresh and retry",
+            ticket=ticket.public_id,
         )
-        if result.rowcount != 1:
-            raise ConcurrentUpdate(
-                f"号码{ticket.display_number}刚被其他窗口处理，请刷新后重试"
-                f" / ticket {ticket.display_number} was just changed elsewhere: refresh and retry",
-                ticket=ticket.public_id,
-            )
-        ticket.version += 1
-        ticket.changed.clear()
+        save_versioned(self.conn, T, ticket, self._columns(ticket, set(ticket.changed)), conflict)

@@ -22,6 +22,8 @@ from .store import Store
 from .tickets_repo import TicketRepository
 from .windows_repo import WindowRepository
 
+_AUDIT = insert(t.audit)  # built once: see tickets_repo
+
 
 class UnitOfWork:
     def __init__(self, store: Store, directory: ServiceDirectory, *, write: bool = True):
@@ -93,14 +95,15 @@ class UnitOfWork:
     ) -> None:
         """Append to the audit log (never updated or deleted; a trigger enforces it)."""
         self.conn.execute(
-            insert(t.audit).values(
-                at=at,
-                hall=hall,
-                action=action,
-                ticket_id=ticket_id,
-                ticket_number=ticket_number,
-                window=window,
-                actor=actor,
-                detail=detail,
-            )
+            _AUDIT,
+            {
+                "at": at,
+                "hall": hall,
+                "action": action,
+                "ticket_id": ticket_id,
+                "ticket_number": ticket_number,
+                "window": window,
+                "actor": actor,
+                "detail": detail,
+            },
         )
