@@ -110,11 +110,11 @@ function drawCalling() {
 }
 
 function drawRecent() {
-  const limit = config.layout === "portrait" ? 6 : 8;
-  const rows = state.recentCalls(limit).map((t) => h("li", { dataset: { ticket: t.id } },
+  const portrait = config.layout === "portrait";
+  const rows = state.recentCalls(portrait ? 5 : 8).map((t) => h("li", { dataset: { ticket: t.id } },
     h("span", { class: "r-number" }, t.number),
     h("span", { class: "r-arrow" }, "→"),
-    h("span", { class: "r-window" }, `${t.window?.number ?? ""}号窗口`),
+    h("span", { class: "r-window" }, `${t.window?.number ?? ""}号${portrait ? "" : "窗口"}`),
     h("span", { class: "r-time" }, clock.hhmm(t.called_at))));
   $("recent").replaceChildren(...rows);
 }

@@ -5,7 +5,7 @@
 
 import { HallClock } from "./clock.js";
 import { connectLive, stats } from "./live.js";
-import { readConfig, setText } from "./text.js";
+import { h, readConfig, setText } from "./text.js";
 
 const REFRESH_MS = 20000;
 const config = readConfig();
@@ -14,6 +14,10 @@ const counters = stats();
 const $ = (id) => document.getElementById(id);
 let view = config.initial;
 let socket = null;
+
+function figure(node, value, unit) {
+  node.replaceChildren(h("span", {}, value), unit ? h("small", {}, unit) : "");
+}
 
 function headline(v) {
   const w = v.window?.number;
@@ -43,10 +47,12 @@ function draw() {
   const waiting = view.state === "waiting";
   $("st-facts").hidden = !waiting;
   if (waiting) {
-    setText($("st-ahead"), view.waiting_ahead ?? "—");
+    const ahead = view.waiting_ahead;
     const minutes = view.estimated_wait_minutes;
-    setText($("st-wait"), minutes === null || minutes === undefined ? "—"
-      : minutes < 1 ? "即将 soon" : `约 ${minutes} 分钟 (min)`);
+    figure($("st-ahead"), ahead ?? "—", ahead === null || ahead === undefined ? "" : "人 people");
+    if (minutes === null || minutes === undefined) figure($("st-wait"), "—", "");
+    else if (minutes < 1) figure($("st-wait"), "即将", "soon");
+    else figure($("st-wait"), `约 ${minutes}`, "分钟 min");
   }
   setText($("st-area"), waiting && view.wait_area ? `等候区 Wait at: ${view.wait_area}` : "");
   setText($("st-updated"), `更新于 updated ${clock.time.format(clock.now())}`);
