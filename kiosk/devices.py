@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from drivers.errors import DriverError
+from drivers.errors import DriverError, ProtocolError
 from drivers.idcard.card import IdCard
 from drivers.idcard.errors import CardError
 from drivers.idcard.reader import IdCardListener, IdCardReader, IdCardReaderSettings
@@ -30,8 +30,8 @@ log = logging.getLogger(__name__)
 
 
 class ReaderEvents(IdCardListener):
-    """Cards to the flow; card errors (a card that cannot be read) to the flow's screen;
-    everything else (unplugged, silent) to the status line."""
+    """Cards to the flow; a card that cannot be read (a card error, or damaged frames while
+    reading) to the flow's screen; a reader that is gone or silent to the status line."""
 
     def __init__(self, flow: Any) -> None:
         self.flow = flow
@@ -41,7 +41,7 @@ class ReaderEvents(IdCardListener):
         self.flow.on_card(card)
 
     def on_error(self, error: DriverError) -> None:
-        if isinstance(error, CardError):
+        if isinstance(error, CardError | ProtocolError):
             self.flow.on_card_error(error)
 
     def on_state(self, connected: bool) -> None:

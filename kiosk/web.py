@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from flask import Flask, Response, jsonify, request, send_from_directory
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from kiosk.hub import EventHub
 
@@ -114,11 +114,20 @@ def create_page_app(actions: Actions, hub: EventHub) -> Flask:
     return app
 
 
+class _QuietHandler(WSGIRequestHandler):
+    """No line per request: the page polls, and the log is for what goes wrong."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
 class PageServer:
     """The page's HTTP server in a thread (werkzeug, threaded: one thread per stream)."""
 
     def __init__(self, app: Flask, host: str, port: int) -> None:
-        self._server: BaseWSGIServer = make_server(host, port, app, threaded=True)
+        self._server: BaseWSGIServer = make_server(
+            host, port, app, threaded=True, request_handler=_QuietHandler
+        )
         self.host = host
         self.port = self._server.server_port
         self._thread: threading.Thread | None = None

@@ -1,0 +1,383 @@
+"""The kiosk agent in this process against a real hall server process, the ID card reader
+emulator on a pty and the printer emulator on a loopback port: every rule that keeps a ticket
+from being lost or doubled, and every failure screen."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import socketio
+from test_kiosk_support import HALL, KioskHall, Page, Relay, control, masked_number, person
+
+from drivers.idcard.card import IdCard
+from drivers.idcard.emulator import IdCardEmulator
+from drivers.printer.emulator import PrinterEmulator
+from drivers.printer.tickets import DecodedTicket
+from kiosk.agent import KioskAgent
+from kiosk.config import KioskSettings
+
+pytest_plugins = ["test_kiosk_support"]  # kiosk_hall
+pytestmark = pytest.mark.timeout(60)
+
+
+@dataclass
+class Rig:
+    hall: KioskHall
+    reader: IdCardEmulator
+    printer: PrinterEmulator
+    agent: KioskAgent
+    page: Page
+
+    def tap(self, card: IdCard) -> None:
+        self.reader.place(card)
+
+    def ticket(self, timeout: float = 10.0) -> DecodedTicket:
+        return self.printer.wait_for_ticket(timeout)
+
+    def line(self, ticket: DecodedTicket, prefix: str) -> str:
+        found = ticket.find_line(prefix)
+        assert found is not None, ticket.texts
+        return found.text.strip()
+
+
+def make_rig(
+    hall: KioskHall, tmp: Path, *, server: str | None = None, live: bool = False
+) -> Rig:
+    reader = IdCardEmulator(cards=[person()]).start()
+    printer = PrinterEmulator(out_dir=tmp / "tickets").start()
+    settings = (
+        KioskSettings()
+        .replace("server", url=server or hall.url, hall=HALL, retry_delay_s=0.05,
+                 public_url="https://hall.example.gov.cn", live_events=live)
+        .replace("page", port=0)
+        .replace("reader", port=reader.path, poll_interval=0.05)
+        .replace("printer", port=printer.port, retry_delay_s=0.05, status_timeout_s=0.5)
+        .replace("scanner", kind="emulated", control=str(tmp / "scanner"))
+    )
+    agent = KioskAgent(settings, hall.kiosk).start()
+    page = Page(agent.url)
+    page.wait("home")
+    return Rig(hall, reader, printer, agent, page)
+
+
+@pytest.fixture
+def rig(kiosk_hall: KioskHall, tmp_path: Path) -> Iterator[Rig]:
+    r = make_rig(kiosk_hall, tmp_path)
+    yield r
+    r.agent.stop()
+    r.printer.stop()
+    r.reader.close()
+
+
+def test_tap_issues_and_prints_the_servers_ticket(rig):
+    card = person("李四")
+    before = rig.hall.waiting("tax")
+    rig.page.select("tax")
+    state = rig.page.wait("tap_card")
+    assert state["service"]["name"] == "税务综合" and state["service"]["requires_id"] is False
+    rig.tap(card)
+    ticket = rig.ticket()
+    done = rig.page.wait("done")
+    number = done["ticket"]["number"]
+    assert number.startswith("A") and done["ticket"]["waiting_ahead"] == before
+    assert done["ticket"]["citizen_name"] == "李*"
+    texts = ticket.texts
+    assert texts[0] == "测试政务服务中心" and texts[1] == "税务综合" and texts[2] == number
+    assert rig.line(ticket, "前面还有") == f"前面还有 {before} 人"
+    assert rig.line(ticket, "姓名") == "姓名：李*"
+    assert rig.line(ticket, "证件号码") == f"证件号码：{masked_number(card)}"
+    assert rig.line(ticket, "等候区域") == "等候区域：一楼A区"
+    assert card.id_number not in "".join(texts)
+    [qr] = ticket.qr_payloads
+    assert qr == f"https://hall.example.gov.cn/t/{done['ticket']['id']}"
+    assert ticket.cut == "full"
+    assert rig.hall.waiting("tax") == before + 1
+
+
+def test_a_card_read_first_is_used_when_the_service_is_chosen(rig):
+    rig.tap(person("王五"))
+    home = rig.page.wait("home", check=lambda s: s["held_card"] == "王*")
+    assert home["held_card"] == "王*"
+    rig.page.select("invoice")  # needs an ID card: the card already read is used
+    rig.ticket()
+    done = rig.page.wait("done")
+    assert done["ticket"]["number"].startswith("B")
+    assert done["held_card"] is None
+
+
+def test_without_a_card_and_a_double_tap_gives_one_ticket(rig):
+    before = rig.hall.waiting("tax")
+    rig.page.select("tax")
+    state = rig.page.wait("tap_card")
+    statuses = []
+    threads = [
+        threading.Thread(
+            target=lambda: statuses.append(rig.page.post("/api/no-card", {"seq": state["seq"]}))
+        )
+        for _ in range(4)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [202, 409, 409, 409]
+    rig.ticket()
+    done = rig.page.wait("done")
+    assert done["ticket"]["citizen_name"] is None
+    time.sleep(0.5)
+    assert rig.hall.waiting("tax") == before + 1
+    assert len(rig.printer.printed) == 1
+    # a press drawn from an old screen does nothing
+    assert rig.page.post("/api/no-card", {"seq": state["seq"]}) == 409
+
+
+def test_a_service_needing_an_id_card_offers_no_way_around_it(rig):
+    rig.page.select("invoice")
+    rig.page.wait("tap_card", check=lambda s: s["service"]["requires_id"] is True)
+    assert rig.page.post("/api/no-card", {}) == 409
+
+
+def test_a_lost_answer_is_retried_with_the_same_key_and_prints_once(kiosk_hall, tmp_path):
+    relay = Relay(kiosk_hall.server.port)
+    r = make_rig(kiosk_hall, tmp_path, server=relay.url)
+    try:
+        before = kiosk_hall.waiting("tax")
+        r.page.select("tax")
+        r.page.wait("tap_card")
+        relay.drop = 1  # the server issues the number, the kiosk never hears it
+        r.tap(person())
+        r.ticket()
+        done = r.page.wait("done")
+        assert relay.dropped == 1
+        assert kiosk_hall.waiting("tax") == before + 1  # one number, not two
+        assert done["ticket"]["waiting_ahead"] == before
+        time.sleep(0.3)
+        assert len(r.printer.printed) == 1
+    finally:
+        r.agent.stop()
+        r.printer.stop()
+        r.reader.close()
+        relay.close()
+
+
+def test_server_down_then_try_again_issues_once(kiosk_hall, tmp_path):
+    relay = Relay(kiosk_hall.server.port)
+    r = make_rig(kiosk_hall, tmp_path, server=relay.url)
+    try:
+        before = kiosk_hall.waiting("tax")
+        r.page.select("tax")
+        r.page.wait("tap_card")
+        relay.drop = 99  # every answer lost: the kiosk retries, then says so
+        r.tap(person())
+        error = r.page.wait("error")
+        assert error["error"]["code"] == "server_unreachable" and error["error"]["retry"]
+        assert error["devices"]["server"] is False
+        assert relay.dropped == 3  # the first try and two retries, all with one key
+        assert kiosk_hall.waiting("tax") == before + 1
+        relay.drop = 0
+        assert r.page.post("/api/retry", {"seq": error["seq"]}) == 202
+        r.ticket()
+        r.page.wait("done")
+        assert kiosk_hall.waiting("tax") == before + 1
+    finally:
+        r.agent.stop()
+        r.printer.stop()
+        r.reader.close()
+        relay.close()
+
+
+def test_paper_out_before_issuing_issues_nothing(rig):
+    before = rig.hall.waiting("tax")
+    rig.printer.paper = "out"
+    rig.page.select("tax")
+    rig.page.wait("tap_card")
+    rig.tap(person())
+    error = rig.page.wait("error")
+    assert error["error"]["code"] == "paper_out"
+    assert error["devices"]["printer"] == "paper_out"
+    assert rig.hall.waiting("tax") == before
+    assert rig.printer.printed == []
+
+
+def test_a_silent_printer_is_not_trusted(rig):
+    before = rig.hall.waiting("tax")
+    rig.printer.silent = True
+    rig.page.select("tax")
+    rig.page.wait("tap_card")
+    rig.tap(person())
+    error = rig.page.wait("error")
+    assert error["error"]["code"] == "printer_unavailable"
+    assert rig.hall.waiting("tax") == before
+
+
+def _listen(hall: KioskHall) -> tuple[Any, list[tuple[str, dict]]]:
+    seen: list[tuple[str, dict]] = []
+    client = socketio.Client()
+    client.on("*", lambda event, data: seen.append((event, data)))
+    client.connect(hall.url, auth={"token": hall.manager, "hall": HALL},
+                   transports=["websocket"], wait_timeout=10)
+    return client, seen
+
+
+def _wait_event(seen: list, name: str, timeout: float = 10.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for event, data in seen:
+            if event == name:
+                return data
+        time.sleep(0.05)
+    raise AssertionError(f"no {name} among {[e for e, _ in seen]}")
+
+
+def test_printer_failing_after_the_number_tells_citizen_and_hall_then_reprints(
+    kiosk_hall, tmp_path
+):
+    relay = Relay(kiosk_hall.server.port)
+    r = make_rig(kiosk_hall, tmp_path, server=relay.url)
+    manager, seen = _listen(kiosk_hall)
+    try:
+        card = person("赵六")
+        r.page.select("tax")
+        r.page.wait("tap_card")
+
+        def paper_runs_out(request: bytes) -> None:
+            if request.startswith(b"POST /api/v1/halls/"):
+                r.printer.paper = "out"  # after the check, before the ticket
+
+        relay.before = paper_runs_out
+        r.tap(card)
+        failed = r.page.wait("print_failed", timeout=20)
+        number = failed["ticket"]["number"]
+        assert "缺纸" in failed["warning"]
+        assert r.printer.discarded == 0 and r.printer.printed == []
+        event = _wait_event(seen, "kiosk.print_failed")
+        assert event["ticket"]["number"] == number and event["device"] == "kiosk-1"
+        assert event["attempts"] == 3
+        relay.before = None
+        r.printer.paper = "ok"
+        # the same card again: the server names the open ticket, the kiosk offers a reprint
+        assert r.page.post("/api/reset", {}) == 202
+        r.page.select("tax")
+        r.page.wait("tap_card")
+        r.reader.remove()
+        time.sleep(0.3)
+        r.tap(card)
+        error = r.page.wait("error")
+        assert error["error"]["code"] == "duplicate_ticket"
+        assert error["error"]["reprint_number"] == number
+        assert r.page.post("/api/reprint", {"ticket": "someone-else", "seq": error["seq"]}) == 409
+        assert r.page.post(
+            "/api/reprint", {"ticket": error["error"]["reprint_ticket"], "seq": error["seq"]}
+        ) == 202
+        slip = r.ticket()
+        done = r.page.wait("done")
+        assert done["reprint"] is True and done["ticket"]["number"] == number
+        assert slip.texts[0] == "【补打】" and slip.texts[3] == number
+        assert _wait_event(seen, "kiosk.reprinted")["by"] == "citizen"
+    finally:
+        manager.disconnect()
+        r.agent.stop()
+        r.printer.stop()
+        r.reader.close()
+        relay.close()
+
+
+def test_staff_reprint_from_the_manager_prints_at_the_kiosk(kiosk_hall, tmp_path):
+    r = make_rig(kiosk_hall, tmp_path, live=True)
+    try:
+        deadline = time.monotonic() + 10
+        while r.page.state()["devices"]["server"] is not True and time.monotonic() < deadline:
+            time.sleep(0.05)
+        r.page.select("tax")
+        r.page.wait("tap_card")
+        r.tap(person())
+        r.ticket()
+        number = r.page.wait("done")["ticket"]["number"]
+        ticket_id = r.page.state()["ticket"]["id"]
+        assert r.page.post("/api/reset", {}) == 202
+        r.page.wait("home")
+        status, body = kiosk_hall.api(
+            "POST", f"/tickets/{ticket_id}/reprint", {}, kiosk_hall.manager
+        )
+        assert status == 200, body
+        slip = r.ticket()
+        assert slip.texts[0] == "【补打】" and slip.texts[3] == number
+        shown = r.page.wait("done", check=lambda s: s["reprint"])
+        assert shown["ticket"]["number"] == number
+    finally:
+        r.agent.stop()
+        r.printer.stop()
+        r.reader.close()
+
+
+def test_daily_cap_and_closed_service_screens(rig):
+    rig.page.select("pension")  # one ticket a day, and no other test takes it
+    rig.page.wait("tap_card")
+    assert rig.page.post("/api/no-card", {}) == 202
+    rig.ticket()
+    rig.page.wait("done")
+    assert rig.page.post("/api/reset", {}) == 202
+    rig.page.select("pension")
+    rig.page.wait("tap_card")
+    assert rig.page.post("/api/no-card", {}) == 202
+    state = rig.page.wait("error")
+    assert state["error"]["code"] == "limit_reached"
+    assert "今日号源已取完" in state["error"]["message"]
+    assert rig.page.post("/api/reset", {}) == 202
+    rig.page.select("evening")
+    closed = rig.page.wait("error")
+    assert closed["error"]["code"] == "service_closed"
+    assert closed["error"]["details"]["hours"][0].endswith(":30")
+
+
+def test_an_unreadable_card_says_so_and_a_new_tap_retries(rig):
+    rig.page.select("tax")
+    rig.page.wait("tap_card")
+    rig.reader.set_fault("checksum")
+    rig.tap(person())
+    error = rig.page.wait("error", timeout=20)
+    assert error["error"]["code"] == "card_unreadable" and error["error"]["retry_on_card"]
+    rig.reader.set_fault(None)
+    rig.reader.remove()
+    time.sleep(0.3)
+    rig.tap(person())
+    rig.ticket()
+    rig.page.wait("done")
+
+
+def test_an_appointment_code_checks_in_once(rig, tmp_path):
+    qr = rig.hall.book("tax")
+    assert control(tmp_path / "scanner", f"scan {qr}").startswith("ok")
+    rig.ticket()
+    done = rig.page.wait("done")
+    assert done["ticket"]["priority_label"]  # on time: green channel
+    number = done["ticket"]["number"]
+    assert control(tmp_path / "scanner", f"scan {qr}").startswith("ok")
+    again = rig.page.wait("error")
+    assert again["error"]["code"] == "already_checked_in"
+    assert again["error"]["reprint_number"] == number
+    assert control(tmp_path / "scanner", "scan HELLO-WORLD").startswith("ok")
+    assert rig.page.wait("error", check=lambda s: s["error"]["code"] == "not_appointment")
+    assert control(tmp_path / "scanner", "scan OWAPPT:no-such-ref").startswith("ok")
+    bad = rig.page.wait("error", check=lambda s: s["error"]["code"] == "appointment_invalid")
+    assert "预约" in bad["error"]["message"]
+
+
+def test_the_page_server_serves_a_locked_down_page(rig):
+    import urllib.request
+
+    with urllib.request.urlopen(rig.agent.url, timeout=5) as response:
+        html = response.read().decode()
+        csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "<a " not in html and "http" not in html.replace("http-equiv", "")
+    services = rig.page.get("/api/services")
+    assert services["hall"]["name"] == "测试政务服务中心"
+    assert [s["code"] for s in services["services"]] == ["tax", "invoice", "pension", "evening"]
+    assert rig.page.get("/api/config")["idle_seconds"] == 30
