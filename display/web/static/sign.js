@@ -36,7 +36,7 @@ function draw() {
     stateBox.hidden = true;
   } else {
     stateBox.hidden = false;
-    setText($("state-zh"), w.state === "paused" ? "暂停服务" : "暂停服务");
+    setText($("state-zh"), "暂停服务");
     setText($("state-en"), w.state === "paused" ? "Paused" : "Closed");
     setText($("state-reason"), w.state === "paused" ? w.pause_reason ?? "" : "请到其他窗口办理");
   }

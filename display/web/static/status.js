@@ -90,3 +90,6 @@ socket = connectLive({
   onStatus,
 });
 setInterval(() => { if (view.state === "waiting") refresh(); }, REFRESH_MS);
+// A phone that comes back to the page (screen on, tab switched back) asks at once.
+window.addEventListener("focus", refresh);
+document.addEventListener("visibilitychange", () => { if (!document.hidden) refresh(); });
