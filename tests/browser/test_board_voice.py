@@ -1,0 +1,123 @@
+"""The audio board in headless Chromium: call-outs play in order, one at a time, each to its
+end; without the kiosk autoplay flag the board asks for a click first; other boards stay
+silent. A hall with a short template keeps each call-out around three seconds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+ROOT = Path(__file__).resolve().parents[2]
+AUTOPLAY = "--autoplay-policy=no-user-gesture-required"
+NO_AUTOPLAY = "--autoplay-policy=document-user-activation-required"
+
+
+@pytest.fixture
+def short_voice_hall(hall_server, tmp_path):
+    """The busy test hall, saying only "<number>号" once after the chime."""
+    text = (ROOT / "tests" / "fixtures" / "queue" / "busy.toml").read_text(encoding="utf-8")
+    text = text.replace(
+        "[defaults]\n",
+        '[defaults]\nannouncement_template = "{number}号"\nannounce_repeat = 1\n',
+        1,
+    )
+    config = tmp_path / "short-voice.toml"
+    config.write_text(text, encoding="utf-8")
+    server = hall_server(config=config)
+    server.board = server.device("board-1", "board", "busy")
+    server.kiosk = server.device("kiosk-1", "kiosk", "busy")
+    password = server.user("manager-1", "manager", ["busy"])
+    server.start()
+    _, login = server.api(
+        "POST", "/api/v1/auth/login", {"username": "manager-1", "password": password}
+    )
+    server.manager = login["token"]
+    return server
+
+
+def act(server, window: int, action: str) -> dict:
+    status, body = server.api(
+        "POST", f"/api/v1/windows/busy-{window}/{action}", token=server.manager
+    )
+    assert status == 200, body
+    return body
+
+
+def issue(server, count: int) -> None:
+    for _ in range(count):
+        status, body = server.api(
+            "POST", "/api/v1/halls/busy/tickets", {"service": "tax"}, server.kiosk
+        )
+        assert status == 201, body
+
+
+def voice_log(page) -> list[dict]:
+    return page.evaluate("window.__onewindow.voice")
+
+
+def test_call_outs_play_in_order_one_at_a_time(short_voice_hall, launch_browser, new_page):
+    server = short_voice_hall
+    issue(server, 3)
+    for window in (1, 2):
+        act(server, window, "open")
+    page = new_page(1280, 720, browser_=launch_browser([AUTOPLAY]))
+    page.goto(f"{server.url}/display/board?hall=busy&audio=1&token={server.board}")
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.locator("#sound").is_hidden()  # kiosk flag: no click needed
+
+    act(server, 1, "call-next")  # A001 at window 1
+    act(server, 2, "call-next")  # A002 at window 2, while A001 is being said
+    page.wait_for_function("window.__onewindow.voice.length === 2")
+    page.wait_for_function("window.__voice.current && window.__voice.current.number === 'A001'")
+    act(server, 1, "recall")  # A001 again: queued behind A002
+    page.wait_for_function(
+        "window.__onewindow.voice.length === 3 && window.__onewindow.voice.every(v => v.ended)",
+        timeout=30000,
+    )
+    log = voice_log(page)
+    assert [(v["number"], v["window"]) for v in log] == [("A001", 1), ("A002", 2), ("A001", 1)]
+    assert all("error" not in v for v in log), log
+    for before, after in zip(log, log[1:], strict=False):
+        assert after["started"] >= before["ended"]  # never cut off by the next call
+    for v in log:
+        assert 1500 < v["ended"] - v["started"] < 8000  # chime and "A零零一号", played to the end
+    assert page.errors == []
+
+
+def test_without_autoplay_the_board_asks_for_a_click(short_voice_hall, launch_browser, new_page):
+    server = short_voice_hall
+    issue(server, 1)
+    act(server, 4, "open")
+    page = new_page(1280, 720, browser_=launch_browser([NO_AUTOPLAY]))
+    page.goto(f"{server.url}/display/board?hall=busy&audio=1&token={server.board}")
+    page.wait_for_selector("body[data-ready='1']")
+    page.wait_for_selector("#sound:not([hidden])")
+    assert "点击开启声音" in page.locator("#sound").inner_text()
+    act(server, 4, "call-next")
+    page.wait_for_function("window.__onewindow.voice.length === 1")
+    page.wait_for_timeout(300)
+    assert "started" not in voice_log(page)[0]  # waits for the click, not dropped
+    page.click("#sound")
+    page.wait_for_selector("#sound", state="hidden")
+    page.wait_for_function("window.__onewindow.voice[0].ended", timeout=15000)
+    assert "error" not in voice_log(page)[0]
+
+
+def test_only_the_audio_board_fetches_call_outs(short_voice_hall, new_page):
+    server = short_voice_hall
+    issue(server, 1)
+    act(server, 5, "open")
+    page = new_page(1280, 720)
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/display/voice/" in r.url else None)
+    page.goto(f"{server.url}/display/board?hall=busy&token={server.board}")
+    page.wait_for_selector("body[data-ready='1']")
+    act(server, 5, "call-next")
+    page.wait_for_function(
+        "document.querySelector('.tile[data-window=\"5\"] .tile-ticket').textContent === 'A001'"
+    )
+    page.wait_for_timeout(500)
+    assert asked == [] and page.evaluate("window.__voice") is None
+    assert page.locator("#sound").is_hidden()
