@@ -40,7 +40,7 @@ class EvaluationOut(_Out):
 class InviteOut(_Out):
     window: int
     ticket: str
-    levels: dict[str, str]
+    levels: dict[int, str] = Field(description='{"5": "非常满意", …, "1": "非常不满意"}')
 
 
 @bp.post("/tickets/<ticket_id>/evaluate")

@@ -76,7 +76,7 @@ def request_reprint(
             raise Forbidden("只有工作人员可以安排补打 / only staff can ask for a reprint")
         if not ticket.state.is_open:
             raise InvalidTransition(
-                f"{ticket.display_number}已{ticket.state.label}，无需补打 / ticket "
+                f"{ticket.display_number}{ticket.state.label}，无需补打 / ticket "
                 f"{ticket.display_number} is {ticket.state.value}: nothing to reprint"
             )
         if device is None:
