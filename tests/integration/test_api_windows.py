@@ -428,7 +428,7 @@ def test_clerks_act_only_at_their_window(api):
         (None, 401, "Bearer"),
         ("kiosk", 403, "may not act at window 1"),
         ("board", 403, "may not act at window 1"),
-        ("agent", 403, "may not act at window 1"),
+        ("agent", 403, "no clerk is signed in at window 1"),
         ("supervisor", 403, "may not act at window 1"),
         ("backoffice", 403, "may not act at window 1"),
         ("branch_manager", 403, "no access to hall 'main'"),
@@ -448,3 +448,15 @@ def test_managers_act_at_any_window_of_their_halls(api):
     api.error(api.post("windows/branch-1/open", "manager"), 403, "forbidden", "branch")
     assert api.act("branch-1", "open", who="branch_manager")["state"] == "open"
     assert api.act("branch-1", "close", who="admin")["state"] == "closed"
+
+
+def test_an_agent_device_acts_for_the_clerk_signed_in_at_the_window(api):
+    """Caller pads and keypads carry an agent token: they work at a window while a clerk is
+    signed in there, as that clerk."""
+    api.issue("tax")
+    api.error(api.post("windows/main-1/open", "agent"), 403, "forbidden", "no clerk is signed in")
+    api.token("clerk1")  # clerk1 signs in at window 1
+    opened = api.act(1, "open", who="agent")
+    assert opened["clerk"] == "clerk1"
+    assert api.act(1, "call-next", who="agent")["number"] == "A001"
+    api.error(api.post("windows/branch-1/open", "agent"), 403, "forbidden", "branch")

@@ -1,0 +1,157 @@
+"""Statistics (JSON and CSV), the manager's alerts, the clerk's desk and the hall's acceptance
+catalog through the API; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+pytest_plugins = ["test_api_support"]  # the api and api_server fixtures
+
+
+def a_morning(api) -> None:
+    """Two tax tickets: A001 waits 2 minutes and is served for 5; A002 is a no-show."""
+    api.issue("tax")
+    api.issue("tax")
+    api.open(1)
+    api.clock.advance(minutes=2)
+    api.act(1, "call-next", who="clerk1")
+    api.act(1, "start", who="clerk1")
+    api.clock.advance(minutes=5)
+    api.act(1, "call-next", who="clerk1")
+    api.act(1, "recall", who="clerk1")
+    api.act(1, "recall", who="clerk1")
+    api.act(1, "no-show", who="clerk1")
+
+
+def test_statistics_of_the_day(api):
+    a_morning(api)
+    body = api.ok("GET", "halls/main/stats", "manager")
+    assert (body["hall"], body["from"], body["to"]) == ("main", "2026-11-25", "2026-11-25")
+    totals = body["totals"]
+    assert (totals["issued"], totals["called"], totals["served"], totals["no_shows"]) == (
+        2,
+        2,
+        1,
+        1,
+    )
+    assert totals["avg_service_seconds"] == 300
+    assert set(body["by"]) == {"service", "window", "clerk", "day", "hour"}
+    [tax] = [r for r in body["by"]["service"] if r["key"] == "tax"]
+    assert tax["issued"] == 2 and tax["label"] == "税务综合"
+    assert [r["key"] for r in body["by"]["clerk"]] == ["clerk1"]
+    for who in ("supervisor", "admin"):
+        assert api.get("halls/main/stats", who).status_code == 200
+    empty = api.ok("GET", "halls/main/stats?from=2026-11-20&to=2026-11-24", "manager")
+    assert empty["totals"]["issued"] == 0
+
+
+def test_statistics_as_csv_for_excel(api):
+    a_morning(api)
+    resp = api.get("halls/main/stats.csv?by=window", "manager")
+    assert resp.status_code == 200
+    assert resp.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert resp.headers["Content-Disposition"] == (
+        'attachment; filename="onewindow-main-2026-11-25-2026-11-25-window.csv"'
+    )
+    text = resp.get_data(as_text=True)
+    assert text.startswith("\ufeff")  # Excel needs the BOM for the Chinese headers
+    rows = list(csv.reader(io.StringIO(text[1:])))
+    assert rows[0][:4] == ["窗口", "取号数", "叫号数", "办结数"]
+    assert rows[1][0] == "税务综合窗口" and rows[-1][0] == "合计"
+    assert rows[-1][1] == "2"
+    for by in ("service", "clerk", "day", "hour"):
+        assert api.get(f"halls/main/stats.csv?by={by}", "supervisor").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "needle"),
+    [
+        ("from=2026-11-26&to=2026-11-25", "ends before it begins"),
+        ("from=2025-01-01&to=2026-11-25", "at most 366 days"),
+        ("from=yesterday", "from"),
+        ("bogus=1", "bogus"),
+    ],
+)
+def test_statistics_period_errors(api, query, needle):
+    api.error(api.get(f"halls/main/stats?{query}", "manager"), 400, "invalid_request", needle)
+    api.error(api.get(f"halls/main/stats.csv?{query}", "manager"), 400, "invalid_request", needle)
+
+
+def test_who_may_read_statistics(api):
+    for path in ("halls/main/stats", "halls/main/stats.csv"):
+        api.error(api.get(path), 401, "unauthorized")
+        for who in ("clerk1", "kiosk", "board", "backoffice"):
+            api.error(api.get(path, who), 403, "forbidden", "manager or supervisor")
+        api.error(api.get(path, "branch_manager"), 403, "forbidden", "main")
+    api.error(api.get("halls/main/stats.csv?by=month", "manager"), 400, "invalid_request", "by")
+    api.error(api.get("halls/nope/stats", "admin"), 404, "not_found", "nope")
+
+
+def test_alerts_suggest_windows(api):
+    api.open(1)
+    for _ in range(4):
+        api.issue("tax")
+    api.clock.advance(minutes=40)
+    body = api.ok("GET", "halls/main/alerts", "manager")
+    assert body["hall"] == "main"
+    tax = next(s for s in body["services"] if s["code"] == "tax")
+    assert (tax["waiting"], tax["longest_wait_seconds"], tax["arrivals_last_hour"]) == (4, 2400, 4)
+    assert tax["open_windows"] == 1 and tax["wait_alert_minutes"] == 30
+    assert tax["alerts"], tax  # waited longer than the 30 minutes of the alert
+    strict = api.ok("GET", "halls/main/alerts?target_minutes=5", "manager")
+    tax = next(s for s in strict["services"] if s["code"] == "tax")
+    assert tax["target_minutes"] == 5 and tax["suggested_windows"] >= 2
+    api.error(
+        api.get("halls/main/alerts?target_minutes=0", "manager"),
+        400,
+        "invalid_request",
+        "target_minutes",
+    )
+    api.error(api.get("halls/main/alerts"), 401, "unauthorized")
+    api.error(api.get("halls/main/alerts", "kiosk_branch"), 403, "forbidden", "main")
+    api.error(api.get("halls/nope/alerts", "admin"), 404, "not_found", "nope")
+
+
+def test_the_clerks_desk(api):
+    a_morning(api)
+    api.issue("invoice")
+    desk = api.ok("GET", "halls/main/windows/1/desk", "clerk1")
+    assert (desk["hall"], desk["day"]) == ("main", "2026-11-25")
+    assert desk["window"]["number"] == 1 and desk["window"]["clerk"] == "clerk1"
+    assert [(q["code"], q["waiting"]) for q in desk["queues"]] == [("tax", 0), ("invoice", 1)]
+    assert desk["suspended"] == []
+    assert desk["today"]["clerk_name"] == "clerk1"
+    assert desk["today"]["window"]["served"] == 1
+    api.act(1, "call-next", who="clerk1")
+    api.act(1, "start", who="clerk1")
+    api.act(1, "suspend", who="clerk1", json={"reason": "复印"})
+    desk = api.ok("GET", "halls/main/windows/1/desk", "clerk1")
+    assert [t["number"] for t in desk["suspended"]] == ["B001"]
+    assert api.get("halls/main/windows/1/desk", "manager").status_code == 200
+    api.error(api.get("halls/main/windows/2/desk", "clerk1"), 403, "forbidden", "window 1")
+    api.error(api.get("halls/main/windows/1/desk"), 401, "unauthorized")
+    api.error(api.get("halls/main/windows/7/desk", "manager"), 404, "not_found", "no window 7")
+    api.error(api.get("halls/nope/windows/1/desk", "admin"), 404, "not_found", "nope")
+
+
+def test_the_acceptance_catalog_is_public(api):
+    body = api.ok("GET", "halls/main/catalog")
+    assert body["hall"] == "main"
+    tax = body["services"][0]
+    assert (tax["code"], tax["prefix"], tax["domain"]) == ("tax", "A", "tax")
+    [item] = tax["items"]
+    assert (item["code"], item["name"], item["kind_label"]) == (
+        "000000000001",
+        "增值税发票领用",
+        "即办件",
+    )
+    assert item["department"] == {"code": "tax-bureau", "name": "县税务局"}
+    [material] = item["materials"]
+    assert material["name"] == "经办人身份证件"
+    assert (material["necessity_label"], material["original_label"]) == ("必要", "原件")
+    assert material["standard"] == "在有效期内"
+    assert [s["items"] for s in body["services"][1:]] == [[], [], []]
+    api.error(api.get("halls/nope/catalog"), 404, "not_found", "nope")
