@@ -7,6 +7,7 @@ outcome ends on a screen: done, print failed, or a failure screen that says what
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from kiosk.errors import ServerRefused, ServerUnreachable
 from kiosk.jobs import Printing
 from kiosk.state import ErrorInfo, Screen, Step
 from kiosk.tickets import page_ticket
+
+log = logging.getLogger(__name__)
 
 # Server error codes that have their own screen; others show the generic one.
 _SERVER_CODES = {
@@ -38,7 +41,8 @@ class Session:
 def server_error(exc: ServerUnreachable | ServerRefused, retry: bool) -> ErrorInfo:
     """The failure screen for an answer (or silence) from the hall server."""
     if isinstance(exc, ServerUnreachable):
-        return ErrorInfo("server_unreachable", exc.message, retry=retry)
+        log.warning("hall server unreachable: %s", exc.detail)
+        return ErrorInfo("server_unreachable", ServerUnreachable().message, retry=retry)
     code = exc.code if exc.code in _SERVER_CODES else "failed"
     if exc.code == "forbidden":
         code = "unauthorized"

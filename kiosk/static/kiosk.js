@@ -15,6 +15,7 @@
   let view = "domains";
   let domain = null;
   let lastTouch = Date.now();
+  const DETAILED = new Set(["limit_reached", "appointment_invalid", "id_card_required", "failed"]);
 
   function t(key, vars) {
     let s = TEXT[lang][key];
@@ -168,7 +169,9 @@
     document.body.dataset.error = error.code;
     $("error-title").textContent = fill(texts[0], vars);
     $("error-todo").textContent = fill(texts[1], vars);
-    $("error-detail").textContent = error.message || "";
+    // The server's own words only where they add something (which cap, which appointment);
+    // technical details stay in the agent's log.
+    $("error-detail").textContent = DETAILED.has(error.code) ? error.message || "" : "";
     $("error-number").textContent = error.reprint_number || "";
     show("error-number", !!error.reprint_number);
     show("error-reprint", !!error.reprint_ticket);

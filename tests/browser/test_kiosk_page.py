@@ -53,6 +53,7 @@ class Kiosk:
 
     def lift(self) -> None:
         assert control(self.reader_control, "lift").startswith("ok")
+        time.sleep(0.6)  # let the reader's polling see the card gone (it polls every 0.25 s)
 
     def screen(self, name: str, timeout: float = 15000) -> None:
         self.browser.wait_for_selector(f"body[data-screen='{name}']", timeout=timeout)
@@ -61,11 +62,7 @@ class Kiosk:
         return self.browser.locator(selector).inner_text().strip()
 
     def home(self) -> None:
-        self.browser.locator(
-            "#screen-error button[data-action='home'], "
-            "#screen-done button[data-action='home'], "
-            "#screen-print_failed button[data-action='home']"
-        ).first.click()
+        self.browser.locator(".screen:not([hidden]) button[data-action='home']").first.click()
         self.screen("home")
 
 

@@ -13,6 +13,7 @@ import json
 import os
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -25,10 +26,29 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import ROOT, HallServer
 
 from drivers.idcard import idnumber
 from drivers.idcard.card import IdCard
+
+
+def _root_conftest() -> Any:
+    """tests/conftest.py (another directory's conftest.py may hold the name `conftest`)."""
+    import importlib.util
+
+    loaded = sys.modules.get("conftest")
+    if loaded is not None and hasattr(loaded, "HallServer"):
+        return loaded
+    path = Path(__file__).resolve().parent.parent / "conftest.py"
+    spec = importlib.util.spec_from_file_location("onewindow_root_conftest", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_conftest = _root_conftest()
+ROOT: Path = _conftest.ROOT
+HallServer = _conftest.HallServer
 
 HALL = "kiosk"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -414,6 +434,9 @@ def start_agent(
         "--public-url", "https://hall.example.gov.cn",
         "--scanner-control", str(directory / "scanner"),
     ]
+    if options.pop("live_events", "yes") == "no":
+        args.append("--no-live-events")
+    assert not options, f"unknown options {options}"
     process = Process(args, directory / "agent.log")
     page = Page(process.first_line)
     page.wait("home")
