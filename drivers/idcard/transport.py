@@ -1,4 +1,4 @@
-"""The reader's serial port (115200 8N1); the only module here that imports pyserial.
+"""The reader's serial port (115200 8N1), opened through `drivers.serialport`.
 
 A port is named by a device path (`/dev/ttyUSB0`, a stable udev symlink, the emulator's
 symlink) or by any pyserial URL (`socket://127.0.0.1:7000`, `loop://`). Every pyserial or OS
@@ -7,76 +7,63 @@ failure becomes `ReaderUnavailable`, so the driver has one thing to catch to rec
 
 from __future__ import annotations
 
-import termios
-import time
-
-import serial
-
+from drivers.errors import DeviceUnavailable
 from drivers.idcard.errors import ReaderUnavailable
+from drivers.serialport import Action, SerialLine
 
-_IO_ERRORS = (serial.SerialException, OSError, termios.error)
 _SLICE = 0.01  # one blocking read; short so a deadline is kept to within 10 ms
 
 
+class _ReaderLine(SerialLine):
+    """The shared serial line, failing with the reader's own error and advice."""
+
+    def failure(self, action: Action, exc: BaseException) -> DeviceUnavailable:
+        return ReaderUnavailable(f"{self.url}: {exc}")
+
+
 class SerialTransport:
-    """Bytes to and from the reader; knows nothing about frames."""
+    """Bytes to and from the reader; knows nothing about frames. Opened on first use."""
 
     def __init__(self, port: str, baudrate: int = 115200) -> None:
         self.port = port
         self.baudrate = baudrate
-        self._serial: serial.SerialBase | None = None
+        self._line: SerialLine | None = None
 
     @property
     def is_open(self) -> bool:
-        return self._serial is not None
+        return self._line is not None
 
     def open(self) -> None:
-        if self._serial is not None:
-            return
-        try:
-            self._serial = serial.serial_for_url(
-                self.port,
-                baudrate=self.baudrate,
-                bytesize=serial.EIGHTBITS,
-                parity=serial.PARITY_NONE,
-                stopbits=serial.STOPBITS_ONE,
-                timeout=_SLICE,
-            )
-        except (*_IO_ERRORS, ValueError) as exc:
-            raise ReaderUnavailable(f"{self.port}: {exc}") from exc
+        if self._line is None:
+            # No drain: a command is a few bytes at 115200 baud, well inside any deadline.
+            self._line = _ReaderLine(self.port, baudrate=self.baudrate, timeout=_SLICE,
+                                     drain=False)
 
     def close(self) -> None:
-        port, self._serial = self._serial, None
-        if port is not None:
-            try:
-                port.close()
-            except _IO_ERRORS:
-                pass  # the device is already gone; closing is all that was left to do
-
-    def _port(self) -> serial.SerialBase:
-        if self._serial is None:
-            raise ReaderUnavailable(f"{self.port}: not open")
-        return self._serial
+        line, self._line = self._line, None
+        if line is not None:
+            line.close()
 
     def write(self, data: bytes) -> None:
         """Drop stale input (a late reply to an earlier command), then send."""
-        port = self._port()
+        line = self._open_line()
+        line.discard_input()
         try:
-            port.reset_input_buffer()
-            port.write(data)
-        except _IO_ERRORS as exc:
+            line.write(data)
+        except ReaderUnavailable:
             self.close()
-            raise ReaderUnavailable(f"{self.port}: {exc}") from exc
+            raise
 
     def read(self, timeout: float) -> bytes:
         """Whatever arrives within `timeout` seconds (b"" when nothing does)."""
-        port = self._port()
-        deadline = time.monotonic() + timeout
+        line = self._open_line()
         try:
-            while True:
-                data = port.read(max(1, port.in_waiting))
-                if data or time.monotonic() >= deadline:
-                    return data
-        except _IO_ERRORS as exc:
+            return line.read_within(timeout)
+        except ReaderUnavailable:
             self.close()
-            raise ReaderUnavailable(f"{self.port}: {exc}") from exc
+            raise
+
+    def _open_line(self) -> SerialLine:
+        if self._line is None:
+            raise ReaderUnavailable(f"{self.port}: not open")
+        return self._line

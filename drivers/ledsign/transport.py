@@ -1,27 +1,23 @@
 """Opens the signs' line: RS-485/serial through pyserial, or UDP (one frame per datagram).
 
 `port` is a device path, any pyserial URL (socket://, loop://, spy://) or udp://host:port.
-This is the only module of the package that imports pyserial or opens sockets.
+This is the only module of the package that opens sockets or serial lines (the latter through
+`drivers.serialport`).
 """
 
 from __future__ import annotations
 
-import logging
 import select
 import socket
-import time
 from typing import Protocol
 from urllib.parse import urlsplit
 
-import serial
-import serial.rs485
-
 from drivers.errors import DeviceUnavailable
-
-log = logging.getLogger(__name__)
+from drivers.serialport import SerialLine
 
 DEFAULT_UDP_PORT = 5050
 _POLL = 0.02  # serial read slice; a 9600-baud reply frame takes ~10 ms
+_LABEL = ("LED屏串口", "the LED sign line")
 
 
 class SignTransport(Protocol):
@@ -36,53 +32,22 @@ class SerialTransport:
 
     def __init__(self, url: str, *, baudrate: int = 9600, rs485: bool = True) -> None:
         self.url = url
-        try:
-            self._port = serial.serial_for_url(url, baudrate=baudrate, timeout=_POLL)
-        except (serial.SerialException, OSError, ValueError) as exc:
-            raise DeviceUnavailable(
-                f"无法打开LED屏串口 {url}：请检查接线、设备名和权限 / cannot open the LED sign "
-                f"line {url}: check the cable, the device name and permissions ({exc})"
-            ) from exc
-        if rs485:
-            try:
-                self._port.rs485_mode = serial.rs485.RS485Settings()
-            except (ValueError, NotImplementedError, OSError, serial.SerialException) as exc:
-                log.info("%s: no kernel RS-485 mode (%s); adapter switches direction", url, exc)
-                self._port.rs485_mode = None
+        self._line = SerialLine(
+            url, baudrate=baudrate, timeout=_POLL, rs485=rs485, label=_LABEL
+        )
 
     def write(self, data: bytes) -> None:
-        try:
-            self._port.write(data)
-            self._port.flush()
-        except (serial.SerialException, OSError) as exc:
-            raise DeviceUnavailable(
-                f"LED屏串口 {self.url} 写入失败 / cannot write to the sign line {self.url} ({exc})"
-            ) from exc
+        self._line.write(data)
 
     def read(self, timeout: float) -> bytes:
         """Whatever arrives within `timeout` (at least one byte, or b"")."""
-        deadline = time.monotonic() + timeout
-        try:
-            while True:
-                data = self._port.read(self._port.in_waiting or 1)
-                if data or time.monotonic() >= deadline:
-                    return data
-        except (serial.SerialException, OSError) as exc:
-            raise DeviceUnavailable(
-                f"LED屏串口 {self.url} 已断开 / the sign line {self.url} went away ({exc})"
-            ) from exc
+        return self._line.read_within(timeout)
 
     def discard_input(self) -> None:
-        try:
-            self._port.reset_input_buffer()
-        except (serial.SerialException, OSError):
-            pass
+        self._line.discard_input()
 
     def close(self) -> None:
-        try:
-            self._port.close()
-        except (serial.SerialException, OSError):
-            pass
+        self._line.close()
 
 
 class UdpTransport:
