@@ -16,6 +16,7 @@ from drivers.actions import KeypadCommand
 from drivers.callerpad.adapter import ADAPTERS, CallerPadAdapter
 from drivers.callerpad.transport import SerialLine
 from drivers.errors import DriverError
+from drivers.listeners import notify
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,7 @@ class CallerPadBus:
             delay = self.config.min_backoff
             self._line = line
             self.adapter.reset()
-            self._call(self.listener.on_state, True)
+            notify(self.listener.on_state, True, logger=log, what="caller pad")
             try:
                 self._read_until_stopped(line)
             except DriverError as exc:
@@ -113,7 +114,7 @@ class CallerPadBus:
             finally:
                 self._line = None
                 line.close()
-                self._call(self.listener.on_state, False)
+                notify(self.listener.on_state, False, logger=log, what="caller pad")
 
     # -- sending -----------------------------------------------------------------------
     def show_text(self, window: int, text: str) -> bool:
@@ -171,7 +172,7 @@ class CallerPadBus:
                 ))
             return
         log.info("window %s pad command %s", window, cmd.action.value)
-        self._call(self.listener.on_command, window, cmd)
+        notify(self.listener.on_command, window, cmd, logger=log, what="caller pad")
 
     def _write(self, line: SerialLine, data: bytes) -> None:
         with self._write_lock:
@@ -179,14 +180,7 @@ class CallerPadBus:
 
     def _report_error(self, exc: DriverError) -> None:
         log.warning("caller pad bus %s: %s", self.config.port, exc)
-        self._call(self.listener.on_error, exc)
-
-    @staticmethod
-    def _call(fn: Callable[..., None], *args: object) -> None:
-        try:
-            fn(*args)
-        except Exception:  # a listener's bug must not stop the bus
-            log.exception("caller pad listener failed")
+        notify(self.listener.on_error, exc, logger=log, what="caller pad")
 
 
 def _open_line(config: CallerPadConfig) -> SerialLine:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -27,6 +26,7 @@ from drivers.idcard.protocol import (
     reply_fits,
 )
 from drivers.idcard.transport import SerialTransport
+from drivers.listeners import notify
 
 log = logging.getLogger(__name__)
 
@@ -224,7 +224,7 @@ class IdCardReader:
     def _report_card(self, card: IdCard | None) -> None:
         key = None if card is None else (card.kind, card.id_number)
         if key is not None and key != self._last_card:
-            self._notify(self.listener.on_card, card)
+            notify(self.listener.on_card, card, logger=log, what="ID card")
         self._last_card = key
 
     def _report_error(self, err: DriverError) -> None:
@@ -232,7 +232,7 @@ class IdCardReader:
         if key != self._last_error:
             self._last_error = key
             log.warning("ID card reader: %s", err)
-            self._notify(self.listener.on_error, err)
+            notify(self.listener.on_error, err, logger=log, what="ID card")
 
     def _set_connected(self, connected: bool) -> None:
         if connected != self._connected:
@@ -241,11 +241,4 @@ class IdCardReader:
                 self._last_card = None  # the card may have been lifted meanwhile
             log.info("ID card reader %s: %s", self.settings.port,
                      "connected" if connected else "disconnected")
-            self._notify(self.listener.on_state, connected)
-
-    @staticmethod
-    def _notify(callback: Callable[..., None], *args: object) -> None:
-        try:
-            callback(*args)
-        except Exception:  # a listener's bug must not stop the reader
-            log.exception("ID card listener failed")
+            notify(self.listener.on_state, connected, logger=log, what="ID card")

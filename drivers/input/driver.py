@@ -14,6 +14,7 @@ from drivers.actions import KeypadCommand
 from drivers.input.keypad import KeypadMapper
 from drivers.input.scanner import ScanAssembler
 from drivers.input.source import SourceItem, SourceState
+from drivers.listeners import notify
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ class _EventLoop:
             if isinstance(item, SourceState):
                 self.connected = item.connected
                 self._reset()
-                self._call(self._on_state, item.connected)
+                notify(self._on_state, item.connected, logger=log, what="input")
             else:
                 self._handle(item)
 
@@ -74,12 +75,6 @@ class _EventLoop:
             stop()
         if self._thread is not None:
             self._thread.join(timeout)
-
-    def _call(self, fn: Callable[..., None], *args: object) -> None:
-        try:
-            fn(*args)
-        except Exception:  # a listener's bug must not stop the device
-            log.exception("input listener failed")
 
     def _reset(self) -> None:
         raise NotImplementedError
@@ -108,7 +103,7 @@ class ScannerDevice(_EventLoop):
         text = self.assembler.feed(event)  # type: ignore[arg-type]
         if text is not None:
             log.debug("scan of %d characters", len(text))
-            self._call(self.listener.on_scan, text)
+            notify(self.listener.on_scan, text, logger=log, what="input")
 
 
 class KeypadDevice(_EventLoop):
@@ -131,4 +126,4 @@ class KeypadDevice(_EventLoop):
         cmd = self.mapper.feed(event)  # type: ignore[arg-type]
         if cmd is not None:
             log.info("keypad command %s", cmd.action.value)
-            self._call(self.listener.on_command, cmd)
+            notify(self.listener.on_command, cmd, logger=log, what="input")
