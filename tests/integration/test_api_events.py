@@ -258,3 +258,87 @@ def test_a_token_in_the_authorization_header_works_too(api):
     )
     assert client.is_connected()
     assert [m["name"] for m in client.get_received()] == ["snapshot"]
+
+
+def test_kiosk_and_evaluation_events(api, record):
+    ticket = api.issue("tax")
+    api.open(1)
+    sock = board(api)
+    sign = board(api, window=1, hall_events=False)
+    phone = Socket(api, {"ticket": ticket["id"]})
+    for s in (sock, sign, phone):
+        s.take()
+    api.ok("POST", f"tickets/{ticket['id']}/print-failed", "kiosk", json={"reason": "缺纸"})
+    api.ok("POST", f"tickets/{ticket['id']}/reprint", "manager", json={})
+    api.ok("POST", f"tickets/{ticket['id']}/reprinted", "kiosk", json={"requested_by": "manager"})
+    received = sock.take()
+    assert [n for n, _ in received] == ["kiosk.print_failed", "kiosk.reprint", "kiosk.reprinted"]
+    for name, payload in received:
+        record(name, payload)
+    by_name = dict(received)
+    assert (by_name["kiosk.print_failed"]["device"], by_name["kiosk.print_failed"]["reason"]) == (
+        "kiosk",
+        "缺纸",
+    )
+    assert (by_name["kiosk.reprint"]["device"], by_name["kiosk.reprint"]["by"]) == (
+        "kiosk",
+        "manager",
+    )
+    assert sign.take() == [] and phone.take() == []  # the hall room only
+
+    api.act(1, "call-next")
+    api.act(1, "start")
+    for s in (sock, sign, phone):
+        s.take()
+    api.ok("POST", "halls/main/windows/1/invite-evaluation", "manager")
+    api.ok("POST", f"tickets/{ticket['id']}/evaluate", status=201, json={"level": 5})
+    received = sock.take()
+    assert [n for n, _ in received] == ["window.evaluation_invited", "ticket.evaluated"]
+    for name, payload in received:
+        record(name, payload)
+    assert sign.names() == ["window.evaluation_invited", "ticket.evaluated"]
+    assert phone.names() == ["window.evaluation_invited", "ticket.evaluated"]
+    evaluated = dict(received)["ticket.evaluated"]
+    assert evaluated["evaluation"]["level"] == 5 and evaluated["evaluation"]["source"] == "citizen"
+    invited = dict(received)["window.evaluation_invited"]
+    assert invited["levels"]["5"] == "非常满意" and invited["ticket"] == ticket["id"]
+
+
+def test_a_layout_change_sends_the_event_then_a_fresh_snapshot(api, record):
+    sock = board(api)
+    sign = board(api, window=2, hall_events=False)
+    other = board(api, window=4, hall_events=False)
+    for s in (sock, sign, other):
+        s.take()
+    ops = [{"op": "assign", "window": 2, "services": ["invoice"], "mode": "add"}]
+    api.ok("POST", "halls/main/layout", "manager", json={"ops": ops})
+    received = sock.take()
+    assert [n for n, _ in received] == ["hall.layout_changed", "snapshot"]
+    changed, snap = (p for _, p in received)
+    record("hall.layout_changed", changed)
+    assert changed["layout_version"] == 1 and changed["actor"] == "manager"
+    assert [w["number"] for w in changed["windows"]] == [2]
+    assert [s["code"] for s in changed["windows"][0]["services"]] == ["tax", "invoice"]
+    assert next(w for w in snap["windows"] if w["number"] == 2)["services"][1]["code"] == "invoice"
+    assert sign.names() == ["hall.layout_changed"]  # the changed window's room
+    assert other.names() == []
+
+
+def test_the_days_close_sends_the_event_then_a_fresh_snapshot(api, record):
+    from test_api_support import local
+
+    from queue_server.services.day import close_day
+
+    api.issue("tax")
+    api.open(1)
+    sock = board(api)
+    sock.take()
+    api.clock.set(local(2026, 11, 25, 18, 5))
+    assert close_day(api.rt, "main") == 1
+    received = sock.take()
+    assert [n for n, _ in received] == ["hall.day_closed", "snapshot"]
+    closed, snap = (p for _, p in received)
+    record("hall.day_closed", closed)
+    assert closed["expired"] == 1
+    assert snap["queues"]["tax"]["waiting"] == 0
+    assert all(w["state"] == "closed" for w in snap["windows"])
