@@ -14,6 +14,8 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from drivers.framing import noise_before
+
 PREAMBLE = 0xFF
 START = 0x68
 END = 0x16
@@ -93,13 +95,9 @@ def decode_frame(
     Returns (bytes used, frame): (0, None) means "need more bytes"; (n, None) means n bytes
     of noise, preamble or a broken frame were dropped and the caller should call again.
     """
-    if not buffer:
-        return 0, None
-    start = buffer.find(START)
-    if start < 0:
-        return len(buffer), None
-    if start > 0:
-        return start, None
+    noise = noise_before(buffer, bytes([START]))
+    if noise:
+        return noise, None
     if len(buffer) < HEADER_SIZE:
         return 0, None
     length = buffer[1] + LEN_ADJUST

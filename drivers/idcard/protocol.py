@@ -19,6 +19,7 @@ import enum
 from dataclasses import dataclass
 
 from drivers.errors import DriverError
+from drivers.framing import noise_before
 from drivers.idcard.errors import (
     BadFrame,
     NoCard,
@@ -141,21 +142,11 @@ def encode_reply(sw3: int, data: bytes = b"", sw1: int = 0, sw2: int = 0) -> byt
     return _frame(bytes([sw1, sw2, sw3]) + data)
 
 
-def _partial_preamble(buffer: bytes) -> int:
-    """Length of the longest tail of `buffer` that could start a preamble."""
-    for size in range(min(len(PREAMBLE) - 1, len(buffer)), 0, -1):
-        if buffer.endswith(PREAMBLE[:size]):
-            return size
-    return 0
-
-
 def _decode_body(buffer: bytes, min_len: int) -> tuple[int, bytes | None]:
     """Find one frame and return its body (between LEN and CHK)."""
-    start = buffer.find(PREAMBLE)
-    if start < 0:
-        return len(buffer) - _partial_preamble(buffer), None
-    if start > 0:
-        return start, None
+    noise = noise_before(buffer, PREAMBLE)
+    if noise:
+        return noise, None
     if len(buffer) < len(PREAMBLE) + 2:
         return 0, None
     head = buffer[5:7]

@@ -12,6 +12,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from drivers.framing import noise_before
+
 STX = 0x02
 ETX = 0x03
 LF = 0x0A
@@ -89,13 +91,9 @@ def decode(buffer: bytes) -> tuple[int, Frame | None]:
     (0, None): need more bytes; (n, None): n bytes of noise or a broken frame dropped;
     (n, frame): a frame of n bytes.
     """
-    if not buffer:
-        return 0, None
-    start = buffer.find(STX)
-    if start < 0:
-        return len(buffer), None
-    if start > 0:
-        return start, None
+    noise = noise_before(buffer, bytes([STX]))
+    if noise:
+        return noise, None
     # Every byte after STX up to ETX is printable; a control byte ends a broken frame.
     etx = next((i for i in range(1, min(len(buffer), MAX_FRAME)) if buffer[i] < 0x20), None)
     if etx is None:
