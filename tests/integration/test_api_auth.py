@@ -175,3 +175,25 @@ def test_a_disabled_account_is_signed_out(api):
     assert disable_user(api.rt, "manager") == 1
     api.error(api.get("auth/me", headers=bearer(token)), 401, "unauthorized")
     api.error(login(api, "manager"), 401, "unauthorized", "wrong username or password")
+
+
+def test_a_session_cookie_needs_the_csrf_token_on_changes(api):
+    """Browsers send the consoles' cookie on their own: every unsafe request made with it
+    must carry the session's CSRF token (from sign-in) in X-CSRF-Token."""
+    api.create_user("li", "manager", ["main"])
+    signed = login(api, "li").get_json()
+    api.client.set_cookie("ow_session", signed["token"])
+    assert api.ok("GET", "auth/me")["name"] == "li"  # reading needs no CSRF token
+    api.error(api.post("windows/main-1/open"), 403, "forbidden", "CSRF", "X-CSRF-Token")
+    api.error(
+        api.post("windows/main-1/open", headers={"X-CSRF-Token": "forged"}),
+        403,
+        "forbidden",
+        "CSRF",
+    )
+    opened = api.post("windows/main-1/open", headers={"X-CSRF-Token": signed["csrf_token"]})
+    assert opened.status_code == 200
+    # a bearer token needs none: nothing sends it on its own
+    assert api.post("windows/main-1/pause", "manager", json={"reason": "x"}).status_code == 200
+    api.client.set_cookie("ow_session", "ses_forged")
+    api.error(api.get("auth/me"), 401, "unauthorized", "sign in again")
