@@ -34,6 +34,7 @@ from .harness import (
     cpu_plan,
     cpu_seconds,
     machine,
+    machine_busy,
     pin_self,
     start_server,
 )
@@ -111,6 +112,7 @@ class Level:
     http_p50: float
     server_ms_per_call: float
     client_cpu: float
+    other_cpu: float
     missing: int
 
 
@@ -149,17 +151,18 @@ def run_level(
         p.expect("{")
     sent: dict[str, float] = {}
     http: list[float] = []
-    server_cpu, cpu0 = 0.0, [cpu_seconds(p.proc.pid) for p in procs]
-    w0 = time.time()
+    cpu0 = [cpu_seconds(p.proc.pid) for p in procs]
+    w0, m0, s0, d0 = time.time(), machine_busy(), cpu_seconds(server.pid), time.process_time()
     for _ in range(rounds):
-        c0 = cpu_seconds(server.pid)
         t0, number, took = _call_round(server, procs, path)
-        server_cpu += cpu_seconds(server.pid) - c0
         sent[number] = t0
         http.append(took)
         time.sleep(0.02)
     wall = time.time() - w0
     client_cpu = sum(cpu_seconds(p.proc.pid) - c for p, c in zip(procs, cpu0, strict=True))
+    server_cpu = cpu_seconds(server.pid) - s0
+    ours = client_cpu + server_cpu + time.process_time() - d0
+    other_cpu = max(0.0, machine_busy() - m0 - ours) / wall
     received: dict[str, list[float]] = {}
     for p in procs:
         p.send("report")
@@ -182,6 +185,7 @@ def run_level(
         http_p50=percentile(http, 50),
         server_ms_per_call=server_cpu / rounds * 1000,
         client_cpu=client_cpu / wall,
+        other_cpu=other_cpu,
         missing=missing,
     )
 
@@ -230,6 +234,7 @@ def run(
         "call-next HTTP p50 ms",
         "server CPU ms/call",
         "board procs CPU",
+        "other load",
         "missing",
     ]
     rows = [
@@ -242,6 +247,7 @@ def run(
             ms(r.http_p50),
             f"{r.server_ms_per_call:.0f}",
             f"{r.client_cpu:.0%}",
+            f"{r.other_cpu:.0%}",
             r.missing,
         ]
         for r in results

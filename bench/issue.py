@@ -1,13 +1,15 @@
-"""Ticket issuance over HTTP: throughput and latency from 1, 8 and 32 concurrent kiosks.
+"""Ticket issuance over HTTP: throughput and latency from 1, 8 and 32 concurrent kiosks
+sending back to back (closed loop), and latency at fixed offered rates (open loop).
 
 Each client is a thread with its own kept-alive connection and a raw-socket HTTP/1.1 client
 (a prebuilt request, the response read by Content-Length) so that the load generator costs
-little next to the server; the server and client CPU use are printed to show which side was
-the bottleneck. Afterwards every issued number is checked: unique, none missing (per service
-and day: responses = rows = distinct numbers = highest number = the counter), against the
-database and the API's waiting counts.
+little next to the server; the server's, the clients' and everyone else's CPU use are printed
+to show which side was the bottleneck. Every level runs on a fresh server (an empty queue).
+Afterwards every issued number is checked: unique, none missing (per service and day:
+responses = rows = distinct numbers = highest number = the counter), against the database
+and the API's waiting counts.
 
-    python -m bench.issue [--duration 5] [--clients 1,8,32] [--profile issue.txt]
+    python -m bench.issue [--duration 5] [--clients 1,8,32] [--rates 100,200] [--profile p.txt]
 """
 
 from __future__ import annotations
@@ -32,12 +34,15 @@ from .harness import (
     cpu_plan,
     cpu_seconds,
     machine,
+    machine_busy,
     pin_self,
     start_server,
 )
 from .stats import ms, percentile, table
 
-LEVELS = (1, 8, 32)
+LEVELS = (1, 8, 32)  # closed loop: clients
+RATES = (100.0, 200.0)  # open loop: tickets/s offered
+PACED_CLIENTS = 32
 
 
 class RawConnection:
@@ -85,16 +90,46 @@ def issue_request(port: int, token: str, service: str) -> bytes:
     return head.encode() + body
 
 
-Sample = tuple[float, float, int, bytes]  # sent, answered (perf_counter), status, body
+Sample = tuple[float, float, int, bytes]  # sent (or due), answered, status, body
 
 
-def _client(port: int, token: str, first: int, stop: threading.Event, out: list[Sample]) -> None:
+class Pacer:
+    """Open-loop arrivals at a fixed rate: request i is due at start + i / rate whatever
+    happened before, and its latency counts from when it was due, so a stalled server is
+    charged for the queue it builds (no coordinated omission)."""
+
+    def __init__(self, rate: float):
+        self.rate = rate
+        self.start = time.perf_counter() + 0.05
+        self._next = 0
+        self._lock = threading.Lock()
+
+    def due(self) -> float:
+        with self._lock:
+            i, self._next = self._next, self._next + 1
+        return self.start + i / self.rate
+
+
+def _client(
+    port: int,
+    token: str,
+    first: int,
+    stop: threading.Event,
+    out: list[Sample],
+    pacer: Pacer | None,
+) -> None:
     requests = [issue_request(port, token, s) for s in SERVICES]
     conn = RawConnection(port)
     i = first
     try:
         while not stop.is_set():
-            t0 = time.perf_counter()
+            if pacer is None:
+                t0 = time.perf_counter()
+            else:
+                t0 = pacer.due()
+                wait = t0 - time.perf_counter()
+                if wait > 0:
+                    time.sleep(wait)
             status, body = conn.roundtrip(requests[i % len(requests)])
             out.append((t0, time.perf_counter(), status, body))
             i += 1
@@ -104,7 +139,7 @@ def _client(port: int, token: str, first: int, stop: threading.Event, out: list[
 
 @dataclass
 class Level:
-    clients: int
+    name: str
     seconds: float
     issued: int
     p50: float
@@ -112,7 +147,10 @@ class Level:
     worst: float
     server_cpu: float
     client_cpu: float
+    other_cpu: float
     errors: Counter[int]
+    waiting: int = 0  # tickets in the queue at the end (the estimates scan it)
+    numbers_ok: bool = False
 
     @property
     def rate(self) -> float:
@@ -120,20 +158,33 @@ class Level:
 
 
 def run_level(
-    server: Server, clients: int, warmup: float, duration: float
+    server: Server, clients: int, warmup: float, duration: float, rate: float | None = None
 ) -> tuple[Level, list[Sample]]:
+    """`clients` kept-alive connections, each sending as soon as it has its answer
+    (closed loop), or, with `rate`, sharing a fixed schedule of arrivals (open loop)."""
     stop = threading.Event()
+    pacer = Pacer(rate) if rate else None
     outs: list[list[Sample]] = [[] for _ in range(clients)]
     threads = [
-        threading.Thread(target=_client, args=(server.port, server.kiosk, i, stop, outs[i]))
+        threading.Thread(target=_client, args=(server.port, server.kiosk, i, stop, outs[i], pacer))
         for i in range(clients)
     ]
     for t in threads:
         t.start()
     time.sleep(warmup)
-    w0, s0, c0 = time.perf_counter(), cpu_seconds(server.pid), time.process_time()
+    w0, s0, c0, m0 = (
+        time.perf_counter(),
+        cpu_seconds(server.pid),
+        time.process_time(),
+        machine_busy(),
+    )
     time.sleep(duration)
-    w1, s1, c1 = time.perf_counter(), cpu_seconds(server.pid), time.process_time()
+    w1, s1, c1, m1 = (
+        time.perf_counter(),
+        cpu_seconds(server.pid),
+        time.process_time(),
+        machine_busy(),
+    )
     stop.set()
     for t in threads:
         t.join(timeout=30)
@@ -141,7 +192,7 @@ def run_level(
     done = [s for s in samples if w0 <= s[1] < w1]
     latencies = [s[1] - s[0] for s in done if s[0] >= w0 and s[2] == 201]
     level = Level(
-        clients=clients,
+        name=f"{rate:g}/s offered" if rate else f"{clients} client{'s' if clients > 1 else ''}",
         seconds=w1 - w0,
         issued=sum(1 for s in done if s[2] == 201),
         p50=percentile(latencies, 50),
@@ -149,13 +200,14 @@ def run_level(
         worst=max(latencies, default=float("nan")),
         server_cpu=(s1 - s0) / (w1 - w0),
         client_cpu=(c1 - c0) / (w1 - w0),
+        other_cpu=max(0.0, (m1 - m0) - (s1 - s0) - (c1 - c0)) / (w1 - w0),
         errors=Counter(s[2] for s in samples if s[2] != 201),
     )
     return level, samples
 
 
-def verify(server: Server, samples: list[Sample]) -> tuple[bool, str]:
-    """Every number unique and none missing, per service and day."""
+def verify(server: Server, samples: list[Sample]) -> tuple[bool, int, str]:
+    """Every number unique and none missing, per service and day: (ok, tickets, note)."""
     seen: dict[str, list[int]] = {s: [] for s in SERVICES}
     for _, _, status, body in samples:
         if status == 201:
@@ -189,66 +241,84 @@ def verify(server: Server, samples: list[Sample]) -> tuple[bool, str]:
             problems.append(f"{code}: the API reports {waiting.get(code)} waiting, rows {count}")
     if len(rows) != len([c for c in seen if seen[c]]):
         problems.append(f"services with tickets: database {len(rows)}, responses {len(seen)}")
-    if problems:
-        return False, "; ".join(problems)
-    return True, (
-        f"{total} tickets in {len(rows)} service-day(s): numbers 1..N without gap or "
-        "duplicate in responses, rows and counters; the API's waiting counts agree"
-    )
+    return not problems, total, "; ".join(problems)
 
 
 def run(
     levels: tuple[int, ...] = LEVELS,
+    rates: tuple[float, ...] = RATES,
     duration: float = 5.0,
     warmup: float = 1.0,
     pin: bool = True,
     profile: Path | None = None,
 ) -> dict[str, Any]:
+    """Each level on a fresh server (an empty queue), then its numbers checked."""
     server_cores, client_cores = cpu_plan(pin)
     pin_self(client_cores)
-    server = start_server(cores=server_cores, profile=profile)
-    try:
-        results, samples = [], []
-        for clients in levels:
-            level, got = run_level(server, clients, warmup, duration)
-            results.append(level)
-            samples.extend(got)
-        ok, note = verify(server, samples)
-    finally:
-        server.stop()
+    plan = [(c, None) for c in levels] + [(PACED_CLIENTS, r) for r in rates]
+    results, problems = [], []
+    for clients, rate in plan:
+        tag = f"{rate:g}ps" if rate else f"{clients}c"
+        spy = profile.with_name(f"{profile.stem}-{tag}{profile.suffix}") if profile else None
+        server = start_server(cores=server_cores, profile=spy)
+        try:
+            level, samples = run_level(server, clients, warmup, duration, rate)
+            level.numbers_ok, level.waiting, note = verify(server, samples)
+        finally:
+            server.stop()
+        if not level.numbers_ok:
+            problems.append(f"{level.name}: {note}")
+        results.append(level)
     rows = [
         [
-            r.clients,
+            r.name,
             f"{r.rate:.0f}",
             ms(r.p50),
             ms(r.p99),
             ms(r.worst),
             f"{r.server_cpu:.0%}",
             f"{r.client_cpu:.0%}",
+            f"{r.other_cpu:.0%}",
             ", ".join(f"{n}×{s}" for s, n in sorted(r.errors.items())) or "0",
+            r.waiting,
+            "OK" if r.numbers_ok else "FAILED",
         ]
         for r in results
     ]
     headers = [
-        "clients",
+        "load",
         "tickets/s",
         "p50 ms",
         "p99 ms",
         "max ms",
         "server CPU",
         "client CPU",
+        "other load",
         "errors",
+        "queue at end",
+        "numbers",
     ]
+    ok = not problems
     report = "\n".join(
         [
             "## Ticket issuance (POST /api/v1/halls/{hall}/tickets, kept-alive connections)",
             f"machine: {machine()}; server cores {sorted(server_cores or [])}, "
             f"client cores {sorted(client_cores or [])} ({'pinned' if server_cores else 'shared'})",
-            f"each level: {warmup:g} s warm-up, then {duration:g} s measured",
+            f"each level on a fresh server: {warmup:g} s warm-up, then {duration:g} s measured; "
+            f"'N/s offered' = open loop over {PACED_CLIENTS} connections, latency from the "
+            "scheduled send time",
             "",
             table(headers, rows),
             "",
-            f"numbers: {'OK' if ok else 'FAILED'}: {note}",
+            "numbers: "
+            + (
+                "OK — per service and day, responses = rows = distinct numbers = highest "
+                "number = counter, numbers start at 1, the API's waiting counts agree"
+                if ok
+                else "FAILED — " + "; ".join(problems)
+            ),
+            "other load: CPU used meanwhile by other processes on the machine, in cores; "
+            "above ~10% the figures are disturbed",
         ]
     )
     return {"report": report, "ok": ok, "levels": results}
@@ -258,17 +328,24 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.issue", description=__doc__.split("\n")[0])
     p.add_argument("--duration", type=float, default=5.0, help="measured seconds per level")
     p.add_argument("--warmup", type=float, default=1.0)
-    p.add_argument("--clients", default=",".join(map(str, LEVELS)), help="e.g. 1,8,32")
+    p.add_argument("--clients", default=",".join(map(str, LEVELS)), help="closed loop: 1,8,32")
+    p.add_argument(
+        "--rates", default=",".join(f"{r:g}" for r in RATES), help="open loop, tickets/s ('' none)"
+    )
     p.add_argument("--no-pin", action="store_true", help="let server and clients share cores")
-    p.add_argument("--profile", type=Path, help="record the server with py-spy (raw stacks)")
+    p.add_argument(
+        "--profile", type=Path, help="record each server with py-spy (raw stacks, one file a level)"
+    )
     args = p.parse_args(argv)
-    levels = tuple(int(c) for c in args.clients.split(","))
-    result = run(levels, args.duration, args.warmup, not args.no_pin, args.profile)
+    levels = tuple(int(c) for c in args.clients.split(",") if c)
+    rates = tuple(float(r) for r in args.rates.split(",") if r)
+    result = run(levels, rates, args.duration, args.warmup, not args.no_pin, args.profile)
     print(result["report"], flush=True)
     if args.profile:
         from .profile import summarise
 
-        print("\n" + summarise(args.profile))
+        for spy in sorted(args.profile.parent.glob(f"{args.profile.stem}-*{args.profile.suffix}")):
+            print(f"\n{spy.name}\n" + summarise(spy))
     return 0 if result["ok"] else 1
 
 
