@@ -72,6 +72,27 @@ def evaluation_level(text: str) -> int | None:
     return None
 
 
+def command_for(action: ClerkAction, fixed: str | None, typed: str) -> KeypadCommand | None:
+    """The command an action key sends, from its configured argument and the digits before it.
+
+    Every keypad and pad follows these rules, so the clerk meets the same keys everywhere:
+    digits typed before `call-next` make it a `call` of that number (that is what a clerk who
+    typed a number means); `call` needs a number; `evaluate` takes its configured level or the
+    last digit typed, none inviting the citizen to rate, and a level outside 1..5 is dropped.
+    """
+    if action is ClerkAction.CALL_NEXT and typed:
+        return KeypadCommand(ClerkAction.CALL, typed)
+    if action is ClerkAction.CALL:
+        number = fixed or typed
+        return KeypadCommand(action, number) if number else None
+    if action is ClerkAction.EVALUATE:
+        level = fixed or typed[-1:]
+        if not level:
+            return KeypadCommand(action, None)
+        return KeypadCommand(action, level) if evaluation_level(level) else None
+    return KeypadCommand(action)
+
+
 def parse_action(spec: str | ClerkAction) -> tuple[ClerkAction, str | None]:
     """Read a configured key target: "recall", or "evaluate:5" / "call:012" with an argument.
 

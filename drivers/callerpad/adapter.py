@@ -13,7 +13,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from drivers.actions import ClerkAction, KeypadCommand, evaluation_level, parse_action
+from drivers.actions import (
+    ClerkAction,
+    KeypadCommand,
+    command_for,
+    evaluation_level,
+    parse_action,
+)
 from drivers.callerpad import protocol as p
 
 log = logging.getLogger(__name__)
@@ -151,11 +157,6 @@ class FramedPadAdapter(CallerPadAdapter):
             return None
         action, fixed = target
         typed = self._take_typed(addr, b"" if action is ClerkAction.EVALUATE else frame.data)
-        if action is ClerkAction.CALL_NEXT and typed:
-            return KeypadCommand(ClerkAction.CALL, typed)
-        if action is ClerkAction.CALL:
-            number = fixed or typed
-            return KeypadCommand(action, number) if number else None
         if action is ClerkAction.EVALUATE:
             return self._evaluation(frame, fixed, typed)
         if action is ClerkAction.PAUSE and cfg.pause_toggles:
@@ -165,7 +166,7 @@ class FramedPadAdapter(CallerPadAdapter):
             self._paused.add(addr)
         elif action is ClerkAction.RESUME_WINDOW:
             self._paused.discard(addr)
-        return KeypadCommand(action)
+        return command_for(action, fixed, typed)
 
     @staticmethod
     def _evaluation(frame: p.PadFrame, fixed: str | None, typed: str) -> KeypadCommand | None:

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
-from drivers.actions import ClerkAction, KeypadCommand, evaluation_level, parse_action
+from drivers.actions import ClerkAction, KeypadCommand, command_for, parse_action
 from drivers.input.keymap import EV_KEY, KEY_DOWN, US_LAYOUT, digit_of, key_code
 from drivers.input.scanner import InputEventLike
 
@@ -114,7 +114,7 @@ class KeypadMapper:
             return None
         typed = "".join(self._typed)
         self._typed.clear()
-        return _command(ClerkAction(name), fixed, typed)
+        return command_for(ClerkAction(name), fixed, typed)
 
     def _type(self, code: int, now: float) -> None:
         ch = digit_of(code)
@@ -125,16 +125,3 @@ class KeypadMapper:
             self._typed.append(ch)
             self._typed_at = now
 
-
-def _command(action: ClerkAction, fixed: str | None, typed: str) -> KeypadCommand | None:
-    if action is ClerkAction.CALL_NEXT and typed:
-        return KeypadCommand(ClerkAction.CALL, typed)
-    if action is ClerkAction.CALL:
-        number = fixed or typed
-        return KeypadCommand(action, number) if number else None
-    if action is ClerkAction.EVALUATE:
-        level = fixed or typed[-1:]
-        if not level:
-            return KeypadCommand(action, None)
-        return KeypadCommand(action, level) if evaluation_level(level) else None
-    return KeypadCommand(action)

@@ -6,6 +6,7 @@ from drivers.actions import (
     EVALUATION_LEVELS,
     ClerkAction,
     KeypadCommand,
+    command_for,
     evaluation_level,
     parse_action,
 )
@@ -51,3 +52,22 @@ def test_parse_action(spec, parsed):
 def test_parse_action_refuses(spec):
     with pytest.raises(ValueError):
         parse_action(spec)
+
+
+@pytest.mark.parametrize(
+    ("action", "fixed", "typed", "expected"),
+    [
+        (ClerkAction.CALL_NEXT, None, "", KeypadCommand(ClerkAction.CALL_NEXT)),
+        (ClerkAction.CALL_NEXT, None, "12", KeypadCommand(ClerkAction.CALL, "12")),
+        (ClerkAction.CALL, None, "A012", KeypadCommand(ClerkAction.CALL, "A012")),
+        (ClerkAction.CALL, "007", "12", KeypadCommand(ClerkAction.CALL, "007")),
+        (ClerkAction.CALL, None, "", None),
+        (ClerkAction.EVALUATE, None, "", KeypadCommand(ClerkAction.EVALUATE)),
+        (ClerkAction.EVALUATE, "5", "", KeypadCommand(ClerkAction.EVALUATE, "5")),
+        (ClerkAction.EVALUATE, None, "34", KeypadCommand(ClerkAction.EVALUATE, "4")),
+        (ClerkAction.EVALUATE, None, "9", None),
+        (ClerkAction.RECALL, None, "12", KeypadCommand(ClerkAction.RECALL)),
+    ],
+)
+def test_command_for_applies_the_same_key_rules_to_every_device(action, fixed, typed, expected):
+    assert command_for(action, fixed, typed) == expected
