@@ -77,6 +77,13 @@ def register(app: APIFlask) -> None:
             message = "没有这个地址 / no such address: see /api/v1/openapi.json"
         if error.status_code == 405:
             message = "该地址不支持此方法 / this address does not accept that method"
+        if error.status_code == 413:
+            message = "请求体过大（最多256 KB） / the request body is too large (at most 256 KiB)"
+        if error.status_code == 500:
+            message = (
+                "服务器内部错误，已记入日志；请重试或联系管理员"
+                " / internal error (logged): try again or tell the administrator"
+            )
         code = (error.extra_data or {}).get("code") or HTTP_CODES.get(error.status_code, "error")
         return body(code, message, detail or None), error.status_code, error.headers
 
