@@ -183,14 +183,9 @@ class LedSignEmulator:
                 buffer += os.read(fd, 1024)
             except OSError:
                 return
-            while buffer:
-                used, frame = p.decode(buffer)
-                if used == 0:
-                    break
-                buffer = buffer[used:]
-                reply = self.handle(frame) if frame is not None else None
-                if reply is not None:
-                    os.write(fd, self.reply_prefix + p.encode(reply))
+            buffer, replies = self._answer(buffer)
+            for reply in replies:
+                os.write(fd, reply)
 
     def _serve_udp(self, sock: socket.socket) -> None:
         while not self._stopping.is_set():
@@ -201,11 +196,19 @@ class LedSignEmulator:
                 data, peer = sock.recvfrom(2048)
             except OSError:
                 return
-            while data:
-                used, frame = p.decode(data)
-                if used == 0:
-                    break
-                data = data[used:]
-                reply = self.handle(frame) if frame is not None else None
-                if reply is not None:
-                    sock.sendto(self.reply_prefix + p.encode(reply), peer)
+            _, replies = self._answer(data)  # a datagram holds whole frames: no rest to keep
+            for reply in replies:
+                sock.sendto(reply, peer)
+
+    def _answer(self, buffer: bytes) -> tuple[bytes, list[bytes]]:
+        """Handle every whole frame in `buffer`: the bytes left over and the replies to send."""
+        replies: list[bytes] = []
+        while buffer:
+            used, frame = p.decode(buffer)
+            if used == 0:
+                break
+            buffer = buffer[used:]
+            reply = self.handle(frame) if frame is not None else None
+            if reply is not None:
+                replies.append(self.reply_prefix + p.encode(reply))
+        return buffer, replies
