@@ -123,3 +123,10 @@ def test_unknown_address_and_wrong_method_answer_in_json(api):
     api.error(api.request("DELETE", "halls"), 405, "method_not_allowed", "method")
     api.error(api.get("windows/main-1/call-next", "manager"), 405, "method_not_allowed")
     api.error(api.request("PUT", "halls/main/tickets", "kiosk"), 405, "method_not_allowed")
+    big = "{" + " " * (300 * 1024) + "}"
+    api.error(
+        api.post("halls/main/tickets", "kiosk", data=big, content_type="application/json"),
+        413,
+        "too_large",
+        "256 KiB",
+    )
