@@ -29,6 +29,11 @@ def _server_options(p: argparse.ArgumentParser, *, demo: bool = False) -> None:
         help="Redis URL for the Socket.IO message queue (several workers)",
     )
     p.add_argument(
+        "--channel",
+        default=os.environ.get("ONEWINDOW_SOCKETIO_CHANNEL", "onewindow"),
+        help="Socket.IO channel on Redis: every worker of one installation uses the same",
+    )
+    p.add_argument(
         "--data-dir",
         type=Path,
         default=Path(os.environ.get("ONEWINDOW_DATA_DIR", "var/demo" if demo else "var")),
@@ -101,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "kiosk", help="run the kiosk agent (touch page, ID reader, printer)", add_help=False
     )  # its options are kiosk.cli's: main() hands them over before parsing
+    sub.add_parser(
+        "display-agent", help="drive a hall's LED window signs from live events", add_help=False
+    )  # its options are display.agent.cli's: main() hands them over before parsing
 
     emu = sub.add_parser("emulate", help="run a device emulator")
     emu.add_argument("device", choices=EMULATORS)
@@ -114,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
         from kiosk.cli import main as kiosk_main
 
         return kiosk_main(argv[1:])
+    if argv[:1] == ["display-agent"]:
+        from display.agent.cli import main as agent_main
+
+        return agent_main(argv[1:])
     args = build_parser().parse_args(argv)
     if args.command in ("serve", "demo"):
         from . import serve

@@ -35,6 +35,7 @@ def main(options: dict[str, Any]) -> int:
         config_path=options.get("config") or DEMO_CONFIG,
         database_url=options.get("database") or "",
         redis_url=options.get("redis"),
+        socketio_channel=options.get("channel") or "onewindow",
         data_dir=options["data_dir"],
         async_mode=mode,
         host=options["host"],
