@@ -1,0 +1,122 @@
+"""Several server processes behind one hall, sharing events through the real Redis on this
+machine: a call made through one server reaches boards connected to another, and an outside
+process publishes to every board through a write-only emitter. Each test uses a channel of its
+own, so test runs (and other users of this Redis) never cross; Socket.IO keeps no keys in Redis,
+only publishes on the channel."""
+
+from __future__ import annotations
+
+import queue
+import time
+import uuid
+
+import pytest
+import redis
+import socketio
+
+from display.notice import BoardNotices
+
+pytestmark = [pytest.mark.slow, pytest.mark.redis]
+REDIS = "redis://127.0.0.1:6379/13"
+
+
+class Board:
+    """A python-socketio client in a hall's room, recording every event."""
+
+    def __init__(self, url: str, token: str, hall: str = "busy") -> None:
+        self.events: queue.Queue = queue.Queue()
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("*", lambda event, data: self.events.put((event, data)))
+        self.client.connect(
+            url, auth={"token": token, "hall": hall}, transports=["websocket"], wait_timeout=10
+        )
+
+    def next(self, name: str, timeout: float = 10.0) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"no {name} event within {timeout} s")
+            try:
+                event, data = self.events.get(timeout=left)
+            except queue.Empty:
+                continue
+            if event == name:
+                return data
+
+    def names(self) -> list[str]:
+        return [name for name, _ in list(self.events.queue)]
+
+    def close(self) -> None:
+        self.client.disconnect()
+
+
+@pytest.fixture
+def channel() -> str:
+    return f"onewindow-test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def pair(hall_server, channel):
+    """Two `onewindow serve` processes on one SQLite database and one Redis channel."""
+    redis.Redis.from_url(REDIS).ping()
+    first = hall_server(redis=REDIS, extra=["--channel", channel])
+    first.board = first.device("board-1", "board", "busy")
+    first.kiosk = first.device("kiosk-1", "kiosk", "busy")
+    password = first.user("manager-1", "manager", ["busy"])
+    first.start()
+    second = hall_server(redis=REDIS, extra=["--channel", channel]).start()
+    _, login = first.api(
+        "POST", "/api/v1/auth/login", {"username": "manager-1", "password": password}
+    )
+    first.manager = login["token"]
+    return first, second
+
+
+def test_a_call_through_one_server_reaches_a_board_on_the_other(pair):
+    first, second = pair
+    on_second = Board(second.url, first.board)
+    on_first = Board(first.url, first.board)
+    try:
+        assert on_second.next("snapshot")["hall"]["code"] == "busy"
+        on_first.next("snapshot")
+        status, _ = second.api(
+            "POST", "/api/v1/halls/busy/tickets", {"service": "tax"}, first.kiosk
+        )
+        assert status == 201  # issued through the second server ...
+        assert on_first.next("ticket.issued")["ticket"]["number"] == "A001"  # ... seen on both
+        assert first.api("POST", "/api/v1/windows/busy-3/open", token=first.manager)[0] == 200
+        status, called = first.api("POST", "/api/v1/windows/busy-3/call-next", token=first.manager)
+        assert status == 200
+        event = on_second.next("ticket.called")  # called through the first server
+        assert event["ticket"]["number"] == "A001" and event["window"]["number"] == 3
+        assert event["id"] == on_first.next("ticket.called")["id"]  # the same event, once each
+        time.sleep(0.3)
+        assert on_second.names().count("ticket.called") == 0  # no duplicate arrived
+    finally:
+        on_second.close()
+        on_first.close()
+
+
+def test_an_outside_process_reaches_the_boards_of_every_server(pair, channel):
+    first, second = pair
+    boards = [Board(first.url, first.board), Board(second.url, first.board)]
+    try:
+        for board in boards:
+            board.next("snapshot")
+        BoardNotices(REDIS, "onewindow-some-other-installation").show("busy", "不该出现")
+        sent = BoardNotices(REDIS, channel).show("busy", "17:00 后暂停取号", seconds=120)
+        for board in boards:
+            notice = board.next("display.notice")
+            assert notice["id"] == sent["id"] and notice["text"] == "17:00 后暂停取号"
+            assert notice["seconds"] == 120
+        time.sleep(0.3)
+        for board in boards:
+            assert "display.notice" not in board.names()  # the other channel never arrived
+        BoardNotices(REDIS, channel).show("other-hall", "别的大厅")
+        time.sleep(0.5)
+        for board in boards:
+            assert "display.notice" not in board.names()  # another hall's room
+    finally:
+        for board in boards:
+            board.close()
