@@ -45,7 +45,26 @@ def prepare_demo(server: Server, base: str) -> None:
     print(f"\nonewindow demo hall: {base}", flush=True)
     print(f"  API             {base}/api/v1/halls   (spec {base}/api/v1/openapi.json)")
     print(f"  accounts        admin, manager, clerk1..3 — password {DEMO_PASSWORD}")
-    print(f"  kiosk token     {demo_device_token('kiosk', 'county')}\n", flush=True)
+    print(f"  kiosk token     {demo_device_token('kiosk', 'county')}", flush=True)
+    _start_kiosk(server, base, "county" if "county" in halls else sorted(halls)[0])
+
+
+def _start_kiosk(server: Server, base: str, hall: str) -> None:
+    """The emulated reader and printer and a kiosk agent (child processes, stopped on exit)."""
+    import atexit
+
+    from kiosk.demo import start_demo_kiosk
+
+    settings = server.settings
+    kiosk = start_demo_kiosk(
+        f"http://127.0.0.1:{settings.port}",
+        demo_device_token("kiosk", hall),
+        hall,
+        settings.data_dir,
+        public_url=base,
+    )
+    atexit.register(kiosk.stop)
+    print(kiosk.describe(), flush=True)
 
 
 def _ensure_device(server: Server, name: str, kind: str, hall: str) -> None:
