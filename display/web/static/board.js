@@ -153,11 +153,18 @@ function drawAll() {
   drawNotice();
 }
 
+// Every update is recorded with the time the DOM was changed and the time of the next frame:
+// the browser tests and bench/board_latency.py read them.
 function rendered(kind, ticket) {
-  const at = performance.now();
-  counters.renders.push({ kind, number: ticket?.number ?? null, at });
+  const entry = { kind, number: ticket?.number ?? null, at: performance.now() };
+  counters.renders.push(entry);
   if (counters.renders.length > 500) counters.renders.shift();
-  document.body.dataset.rendered = String(counters.renders.length);
+  counters.rendered = (counters.rendered ?? 0) + 1;
+  document.body.dataset.rendered = String(counters.rendered);
+  requestAnimationFrame(() => {
+    entry.painted = performance.now();
+    window.dispatchEvent(new CustomEvent("onewindow:rendered", { detail: entry }));
+  });
 }
 
 function onSnapshot(snap) {
