@@ -16,7 +16,7 @@ from flask_socketio import SocketIO
 
 from display.web import init_display
 
-from . import __version__, api
+from . import __version__, api, console
 from .adapters.store import Store
 from .domain.clock import Clock, SystemClock
 from .domain.privacy import IdHasher
@@ -83,6 +83,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Server:
     app.security_schemes = {"BearerAuth": {"type": "http", "scheme": "bearer"}}
     app.extensions["onewindow"] = rt
     api.register(app)
+    console.register(app)
     _vendor_assets(app)
 
     socketio = SocketIO(

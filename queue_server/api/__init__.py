@@ -4,10 +4,25 @@ from __future__ import annotations
 
 from apiflask import APIFlask
 
-from . import appointments, auth, errors, halls, kiosk, tickets, windows
+from . import (
+    accounts,
+    appointments,
+    auth,
+    catalog,
+    errors,
+    evaluation,
+    halls,
+    kiosk,
+    layout,
+    stats,
+    tickets,
+    windows,
+)
 
 
 def register(app: APIFlask) -> None:
     errors.register(app)
     for module in (halls, tickets, windows, appointments, auth, kiosk):
+        app.register_blueprint(module.bp, url_prefix="/api/v1")
+    for module in (layout, stats, evaluation, catalog, accounts):
         app.register_blueprint(module.bp, url_prefix="/api/v1")

@@ -287,6 +287,9 @@ def get_layout(rt: Runtime, hall: str, actor: Principal) -> dict[str, Any]:
             {"code": s, "name": cat.name(s), "waiting": waiting.get(s, (0, None))[0]}
             for s in uncovered_services(layout, cat)
         ],
+        "services": [
+            {"code": c, "name": cat.name(c), "domain": d} for c, d in cat.services.items()
+        ],
         "domains": [
             {
                 "code": d,

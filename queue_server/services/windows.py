@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .auth import Principal, require_window
+from .auth import Principal, clerk_of, require_window
 from .calling import WindowRef, _window
 from .events import window_event
 from .runtime import Runtime
@@ -24,7 +24,7 @@ def change_window(
     with rt.uow() as uow:
         w = _window(uow, ref)
         if action == "open":
-            w.open(actor.name if actor.role == "clerk" else None)
+            w.open(clerk_of(actor.name) if actor.role == "clerk" else None)
         elif action == "pause":
             w.pause(reason or "")
         elif action == "resume":

@@ -1,0 +1,338 @@
+// The clerk console: one window, its current ticket, the materials to check, its queues,
+// suspended tickets and the day so far. Every action is one key (see keys.js) or a button;
+// the server does the work in one transaction and answers with a plain message.
+
+import { api, ApiError, bindSignOut, clock, el, minutes, readConfig, showMessage, since } from "./api.js";
+import { ACTIONS, KeyInput } from "./keys.js";
+import { connectLive } from "./live.js";
+
+const config = readConfig();
+const $ = (id) => document.getElementById(id);
+const windowKey = `${config.hall}-${config.window}`;
+const keys = new KeyInput();
+const PAUSE_REASONS = ["午休", "临时离开", "业务培训", "系统故障"];
+const SUSPEND_REASONS = ["群众取材料", "复印材料", "补充证明", "等待核验"];
+
+const state = { desk: null, catalog: null, windows: [], busy: false, refreshTimer: null };
+window.__console = { state, keys, log: [] };
+
+// --- drawing -------------------------------------------------------------------------------
+function drawActions() {
+  const buttons = ACTIONS.map((a) => el("button", {
+    type: "button",
+    class: `action act-${a.action}`,
+    dataset: { action: a.action },
+    title: `${a.zh} / ${a.en} (${a.hint})`,
+    onclick: () => run({ action: a.action, argument: keys.typed || null }),
+  }, el("span", { class: "zh" }, a.zh), el("span", { class: "en" }, a.en), el("kbd", {}, a.hint)));
+  $("actions").replaceChildren(...buttons);
+}
+
+function text(id, value) {
+  $(id).textContent = value === null || value === undefined || value === "" ? "—" : value;
+}
+
+function drawWindow(w) {
+  const label = w.state === "paused" && w.pause_reason ? `${w.state_label}：${w.pause_reason}` : w.state_label;
+  $("window-state").textContent = label;
+  $("window-state").className = `state state-${w.state}`;
+  document.body.dataset.windowState = w.state;
+}
+
+function drawCurrent(t) {
+  const card = $("current");
+  card.classList.toggle("empty", !t);
+  card.dataset.state = t ? t.state : "";
+  card.dataset.ticket = t ? t.id : "";
+  text("cur-number", t && t.number);
+  text("cur-service", t && t.service.name);
+  text("cur-state", t && t.state_label);
+  const citizen = t && [t.citizen.name, t.citizen.id_number].filter(Boolean).join(" · ");
+  text("cur-citizen", citizen || (t ? "未登记 / not recorded" : ""));
+  text("cur-priority", t && (t.priority_label || "否 / no"));
+  text("cur-note", t && t.note);
+  tick();
+}
+
+function tick() {
+  const t = state.desk && state.desk.window.current;
+  if (!t) {
+    text("cur-waited", null);
+    text("cur-serving", null);
+    return;
+  }
+  const waited = t.called_at ? (Date.parse(t.called_at) - Date.parse(t.queued_at)) / 1000 : since(t.queued_at);
+  text("cur-waited", minutes(waited));
+  text("cur-serving", t.started_at ? clock(since(t.started_at)) : t.called_at ? `已叫号 ${clock(since(t.called_at))}` : null);
+}
+
+function drawMaterials(t) {
+  const box = $("materials");
+  if (!t || !state.catalog) {
+    delete box.dataset.ticket;
+    box.replaceChildren(el("p", { class: "muted" }, "叫号后显示 / shown once a ticket is called"));
+    return;
+  }
+  if (box.dataset.ticket === t.id && box.dataset.service === t.service.code) return; // keep ticks
+  box.dataset.ticket = t.id;
+  box.dataset.service = t.service.code;
+  const service = state.catalog.services.find((s) => s.code === t.service.code);
+  const items = service ? service.items : [];
+  if (!items.length) {
+    box.replaceChildren(el("p", { class: "muted" }, "该业务未配置事项材料 / no items configured for this service"));
+    return;
+  }
+  box.replaceChildren(...items.map((item) => el("fieldset", { class: "item" },
+    el("legend", {}, item.name, " ", el("small", {}, `${item.kind_label} · ${item.department.name || ""}`)),
+    ...item.materials.map((m, i) => el("label", { class: `material nec-${m.necessity}` },
+      el("input", { type: "checkbox", dataset: { item: item.code, index: i } }),
+      el("span", { class: "name" }, m.name),
+      el("span", { class: "tags" }, `${m.necessity_label} · ${m.original_label} · ${m.form_label} · ${m.copies}份`),
+      m.standard ? el("span", { class: "standard" }, m.standard) : null)))));
+}
+
+function drawQueues(queues) {
+  $("queues").replaceChildren(...queues.map((q) => el("tr", { dataset: { service: q.code } },
+    el("td", {}, `${q.prefix} ${q.name}`),
+    el("td", { class: "num" }, q.waiting),
+    el("td", { class: "num" }, q.waiting ? minutes(q.longest_wait_seconds) : "—"))));
+}
+
+function drawSuspended(list) {
+  if (!list.length) {
+    $("suspended").replaceChildren(el("li", { class: "muted" }, "无 / none"));
+    return;
+  }
+  $("suspended").replaceChildren(...list.map((t) => el("li", {},
+    el("button", {
+      type: "button",
+      class: "link",
+      title: "恢复办理 / resume",
+      onclick: () => act("resume-ticket", { ticket: t.id }),
+    }, t.number), " ", t.service.name, t.note ? ` · ${t.note}` : "")));
+}
+
+function drawDay(today) {
+  const mine = today.clerk || {};
+  const win = today.window || {};
+  text("day-served", mine.served || 0);
+  text("day-avg", mine.avg_service_seconds ? minutes(mine.avg_service_seconds) : null);
+  text("day-window", win.served || 0);
+  text("day-other", `${win.no_shows || 0} / ${win.transfers || 0}`);
+  text("day-rating", win.evaluations ? `${win.avg_evaluation}（${win.evaluations}）` : null);
+}
+
+function draw() {
+  const d = state.desk;
+  if (!d) return;
+  drawWindow(d.window);
+  drawCurrent(d.window.current);
+  drawMaterials(d.window.current);
+  drawQueues(d.queues);
+  drawSuspended(d.suspended);
+  drawDay(d.today);
+}
+
+async function refresh() {
+  try {
+    state.desk = await api("GET", `halls/${config.hall}/windows/${config.window}/desk`);
+    draw();
+  } catch (err) {
+    showMessage(err.message);
+  }
+}
+
+function scheduleRefresh() {
+  clearTimeout(state.refreshTimer);
+  state.refreshTimer = setTimeout(refresh, 150);
+}
+
+// --- actions -------------------------------------------------------------------------------
+function post(action, body) {
+  return api("POST", `windows/${windowKey}/${action}`, body);
+}
+
+async function act(action, body) {
+  const result = await post(action, body);
+  state.desk = null;
+  await refresh();
+  return result;
+}
+
+/** Call or resume by number: "A012" as typed, or digits only ("012") tried with the
+ * prefixes of the window's services (a keypad cannot type letters). */
+async function byNumber(action, typed) {
+  const text = String(typed).trim().toUpperCase();
+  if (/^[A-Z]/.test(text) || !state.desk) return act(action, { ticket: text });
+  const prefixes = [...new Set(state.desk.window.services.map((s) => s.prefix))];
+  let last = null;
+  for (const prefix of prefixes.length ? prefixes : [""]) {
+    try {
+      return await act(action, { ticket: prefix + text });
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.code !== "not_found") throw err;
+      last = err;
+    }
+  }
+  throw last;
+}
+
+function ask(dialogId, inputId, { title, options = [], value = "" } = {}) {
+  const dialog = $(dialogId);
+  const input = $(inputId);
+  if (title) dialog.querySelector("h2").firstChild.textContent = `${title} `;
+  const list = dialog.querySelector("datalist");
+  if (list) list.replaceChildren(...options.map((o) => el("option", { value: o })));
+  input.value = value;
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => resolve(dialog.returnValue === "ok" ? input.value.trim() : null), { once: true });
+    dialog.returnValue = "";
+    dialog.showModal();
+    input.focus();
+    input.select();
+  });
+}
+
+function askTransfer() {
+  const dialog = $("dlg-transfer");
+  const current = state.desk && state.desk.window.current;
+  $("tr-service").replaceChildren(el("option", { value: "" }, "（不变 / unchanged）"),
+    ...config.services.filter((s) => !current || s.code !== current.service.code)
+      .map((s) => el("option", { value: s.code }, `${s.prefix} ${s.name}`)));
+  $("tr-window").replaceChildren(el("option", { value: "" }, "（任意窗口 / any window）"),
+    ...state.windows.filter((w) => w.number !== config.window)
+      .map((w) => el("option", { value: w.number }, `${w.number}号 ${w.name}`)));
+  $("tr-note").value = "";
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => {
+      if (dialog.returnValue !== "ok") return resolve(null);
+      const service = $("tr-service").value || null;
+      const win = $("tr-window").value ? Number($("tr-window").value) : null;
+      resolve({ service, window: win, note: $("tr-note").value.trim() || null });
+    }, { once: true });
+    dialog.returnValue = "";
+    dialog.showModal();
+    $("tr-service").focus();
+  });
+}
+
+const DONE = {
+  "call-next": (t) => `已叫号 ${t.number} / called ${t.number}`,
+  call: (t) => `已叫号 ${t.number} / called ${t.number}`,
+  recall: (t) => `已重呼 ${t.number}（第${t.recall_count}次） / recalled ${t.number}`,
+  start: (t) => `开始办理 ${t.number} / serving ${t.number}`,
+  complete: (t) => `已办结 ${t.number} / ${t.number} done`,
+  "no-show": (t) => `${t.number} 已过号 / ${t.number} marked no-show`,
+  transfer: (t) => `${t.number} 已转至 ${t.service.name}${t.target_window ? `（${t.target_window}号窗口）` : ""} / ${t.number} transferred`,
+  suspend: (t) => `${t.number} 已挂起 / ${t.number} suspended`,
+  resume: (t) => `恢复办理 ${t.number} / resumed ${t.number}`,
+};
+
+function windowDone(w) {
+  return { message: `${w.number}号窗口：${w.state_label} / window ${w.number} is ${w.state}` };
+}
+
+async function perform(action, argument) {
+  const w = state.desk ? state.desk.window : null;
+  switch (action) {
+    case "call-next": case "recall": case "start": case "complete": case "no-show":
+      return act(action);
+    case "call": {
+      const number = argument || await ask("dlg-number", "number-input", { title: "叫指定号" });
+      return number ? byNumber("call", number) : null;
+    }
+    case "resume": {
+      let number = argument;
+      const suspended = state.desk ? state.desk.suspended : [];
+      if (!number && suspended.length === 1) number = suspended[0].id;
+      if (!number) number = await ask("dlg-number", "number-input", { title: "恢复挂起的号码" });
+      return number ? byNumber("resume-ticket", number) : null;
+    }
+    case "transfer": {
+      if (!w || !w.current) throw new ApiError(409, "invalid_state", "当前没有正在办理的号码 / no current ticket to transfer");
+      const target = await askTransfer();
+      if (!target) return null;
+      if (!target.service && !target.window) throw new ApiError(400, "invalid_request", "请选择转入的业务或窗口 / choose a service or a window");
+      return act("transfer", target);
+    }
+    case "suspend": {
+      const reason = await ask("dlg-reason", "reason-input", { title: "挂起原因", options: SUSPEND_REASONS });
+      return reason ? act("suspend", { reason }) : null;
+    }
+    case "pause": {
+      const reason = await ask("dlg-reason", "reason-input", { title: "暂停原因", options: PAUSE_REASONS });
+      return reason ? windowDone(await act("pause", { reason })) : null;
+    }
+    case "resume-window":
+      return windowDone(await act(w && w.state === "closed" ? "open" : "resume"));
+    case "close":
+      return windowDone(await act("close"));
+    case "evaluate":
+      if (argument) {
+        const result = await api("POST", `halls/${config.hall}/windows/${config.window}/evaluate`, { level: Number(argument) });
+        await refresh();
+        return { message: `已记录评价：${result.label} / rated ${result.level}` };
+      }
+      await api("POST", `halls/${config.hall}/windows/${config.window}/invite-evaluation`);
+      return { message: "已邀请群众评价 / the citizen is asked to rate" };
+    default:
+      return null;
+  }
+}
+
+async function run(cmd) {
+  if (!cmd || cmd.edit) {
+    $("typed").textContent = keys.typed;
+    return;
+  }
+  keys.typed = "";
+  $("typed").textContent = "";
+  if (state.busy) return; // one action at a time: a second press waits for the answer
+  state.busy = true;
+  document.body.classList.add("busy");
+  window.__console.log.push(cmd);
+  try {
+    const result = await perform(cmd.action, cmd.argument);
+    if (result && result.message) showMessage(result.message, "info");
+    else if (result && result.number && DONE[cmd.action]) showMessage(DONE[cmd.action](result), "info");
+  } catch (err) {
+    showMessage(err.message || String(err));
+    scheduleRefresh();
+  } finally {
+    state.busy = false;
+    document.body.classList.remove("busy");
+  }
+}
+
+document.addEventListener("keydown", (event) => {
+  if (document.querySelector("dialog[open]")) return; // the dialog has the keyboard
+  const target = event.target;
+  if (target && (target.tagName === "INPUT" || target.tagName === "SELECT" || target.tagName === "TEXTAREA")) return;
+  const cmd = keys.feed(event);
+  if (!cmd) return;
+  event.preventDefault();
+  run(cmd);
+});
+
+// --- start ---------------------------------------------------------------------------------
+drawActions();
+bindSignOut();
+setInterval(tick, 1000);
+connectLive({
+  hall: config.hall,
+  window: config.window,
+  onSnapshot: (snap) => {
+    state.windows = snap.windows || [];
+    scheduleRefresh();
+  },
+  onEvent: () => scheduleRefresh(),
+  onState: (up) => {
+    $("conn").textContent = up ? "已连接" : "连接中断，正在重连";
+    $("conn").className = up ? "conn up" : "conn down";
+  },
+});
+api("GET", `halls/${config.hall}/catalog`).then((c) => {
+  state.catalog = c;
+  draw();
+}).catch((err) => showMessage(err.message));
+refresh();
