@@ -110,6 +110,12 @@ def build_parser() -> argparse.ArgumentParser:
         "display-agent", help="drive a hall's LED window signs from live events", add_help=False
     )  # its options are display.agent.cli's: main() hands them over before parsing
 
+    sub.add_parser(
+        "keypad-agent",
+        help="caller pads (RS-485) and USB keypads -> window actions",
+        add_help=False,
+    )  # its options are queue_server.keypad_agent's: main() hands them over before parsing
+
     emu = sub.add_parser("emulate", help="run a device emulator")
     emu.add_argument("device", choices=EMULATORS)
     emu.add_argument("args", nargs=argparse.REMAINDER)
@@ -126,6 +132,10 @@ def main(argv: list[str] | None = None) -> int:
         from display.agent.cli import main as agent_main
 
         return agent_main(argv[1:])
+    if argv[:1] == ["keypad-agent"]:
+        from .keypad_agent import main as keypad_main
+
+        return keypad_main(argv[1:])
     args = build_parser().parse_args(argv)
     if args.command in ("serve", "demo"):
         from . import serve

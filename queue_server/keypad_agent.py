@@ -1,0 +1,325 @@
+"""`onewindow keypad-agent`: caller pads on an RS-485 bus (and USB keypads plugged into the
+agent's PC) drive the windows of one hall through the hall server's API.
+
+Authorisation: the agent carries an `agent` device token of the hall. On a window's route the
+server lets it act only while a clerk is signed in at that window, as that clerk; the audit
+records "<agent> for <clerk>". Evaluation pads rate the window's ticket without a clerk
+(`POST /halls/<hall>/windows/<n>/evaluate`). So a pad never works at an unattended window,
+and a stolen token cannot act anywhere no one is signed in.
+
+Commands come from the drivers' listeners (`CallerPadBus`, `KeypadDevice`) on their threads;
+each becomes one HTTP request. A refusal is logged with the server's plain message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from drivers.actions import ClerkAction, KeypadCommand
+from drivers.callerpad.bus import CallerPadBus, CallerPadConfig, CallerPadListener
+from drivers.errors import DriverError
+from drivers.input.driver import KeypadListener
+
+log = logging.getLogger("onewindow.keypad_agent")
+PAD_REASON = "呼叫器操作 / from the caller pad"
+
+
+class AgentError(DriverError):
+    """The hall server refused a command or could not be reached."""
+
+    def __init__(self, message: str, status: int = 0, code: str = "error"):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+class HallClient:
+    """A small JSON client with the agent's bearer token (standard library only)."""
+
+    def __init__(self, server: str, token: str, timeout: float = 10.0):
+        self.server = server.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+
+    def request(self, method: str, path: str, body: Any = None) -> Any:
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.server + "/api/v1/" + path, data=data, method=method)
+        req.add_header("Authorization", f"Bearer {self.token}")
+        req.add_header("Accept", "application/json")
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                return json.loads(resp.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            try:
+                err = json.loads(exc.read() or b"{}").get("error") or {}
+            except ValueError:
+                err = {}
+            raise AgentError(
+                err.get("message") or f"HTTP {exc.code}", exc.code, err.get("code", "error")
+            ) from None
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            raise AgentError(
+                f"无法连接叫号服务器 {self.server}：请检查网络 / cannot reach the hall server"
+                f" {self.server} ({exc}): check the network"
+            ) from None
+
+    def post(self, path: str, body: Any = None) -> Any:
+        return self.request("POST", path, body)
+
+    def get(self, path: str) -> Any:
+        return self.request("GET", path)
+
+
+@dataclass
+class Outcome:
+    window: int
+    action: str
+    ok: bool
+    message: str
+    result: Any = None
+
+
+class WindowAgent:
+    """Turns a command at a window into the matching API call."""
+
+    def __init__(
+        self,
+        client: HallClient,
+        hall: str,
+        on_outcome: Callable[[Outcome], None] | None = None,
+    ):
+        self.client = client
+        self.hall = hall
+        self.on_outcome = on_outcome or (lambda outcome: None)
+        self._lock = threading.Lock()  # one request at a time keeps the pads' order
+
+    def _window(self, window: int, action: str, body: Any = None) -> Any:
+        return self.client.post(f"windows/{quote(self.hall)}-{window}/{action}", body)
+
+    def _prefixes(self, window: int) -> list[str]:
+        snap = self.client.get(f"halls/{quote(self.hall)}/windows")
+        for w in snap["windows"]:
+            if w["number"] == window:
+                return list(dict.fromkeys(s["prefix"] for s in w["services"]))
+        return []
+
+    def _call_number(self, window: int, typed: str) -> Any:
+        """A pad types digits only: try the prefixes of the window's services in turn."""
+        text = typed.strip().upper()
+        if text[:1].isalpha():
+            return self._window(window, "call", {"ticket": text})
+        last: AgentError | None = None
+        for prefix in self._prefixes(window) or [""]:
+            try:
+                return self._window(window, "call", {"ticket": prefix + text})
+            except AgentError as exc:
+                if exc.code != "not_found":
+                    raise
+                last = exc
+        assert last is not None
+        raise last
+
+    def _resume_window(self, window: int) -> Any:
+        try:
+            return self._window(window, "resume")
+        except AgentError as exc:
+            if exc.code == "invalid_state" and "closed" in exc.args[0]:
+                return self._window(window, "open")
+            raise
+
+    def perform(self, window: int, cmd: KeypadCommand) -> Any:
+        a = cmd.action
+        if a in (
+            ClerkAction.CALL_NEXT,
+            ClerkAction.RECALL,
+            ClerkAction.START,
+            ClerkAction.COMPLETE,
+            ClerkAction.NO_SHOW,
+        ):
+            return self._window(window, a.value)
+        if a is ClerkAction.CALL:
+            return self._call_number(window, cmd.argument or "")
+        if a is ClerkAction.PAUSE:
+            return self._window(window, "pause", {"reason": PAD_REASON})
+        if a is ClerkAction.RESUME_WINDOW:
+            return self._resume_window(window)
+        if a is ClerkAction.SUSPEND:
+            return self._window(window, "suspend", {"reason": PAD_REASON})
+        if a is ClerkAction.EVALUATE:
+            base = f"halls/{quote(self.hall)}/windows/{window}"
+            if cmd.level is None:
+                return self.client.post(f"{base}/invite-evaluation")
+            return self.client.post(f"{base}/evaluate", {"level": cmd.level})
+        raise AgentError(
+            f"呼叫器不能执行“{a.value}”：请在工作台操作 / '{a.value}' needs a target:"
+            " use the clerk console",
+            code="unsupported",
+        )
+
+    def handle(self, window: int, cmd: KeypadCommand) -> Outcome:
+        with self._lock:
+            try:
+                result = self.perform(window, cmd)
+            except AgentError as exc:
+                outcome = Outcome(window, cmd.action.value, False, exc.args[0])
+                log.warning("window %s %s refused: %s", window, cmd.action.value, exc.args[0])
+            else:
+                number = result.get("number") if isinstance(result, dict) else None
+                outcome = Outcome(window, cmd.action.value, True, str(number or "ok"), result)
+                log.info("window %s %s -> %s", window, cmd.action.value, outcome.message)
+        self.on_outcome(outcome)
+        return outcome
+
+
+class PadListener(CallerPadListener):
+    """The bus's listener: commands to the agent, line state and errors to the log."""
+
+    def __init__(self, agent: WindowAgent):
+        self.agent = agent
+
+    def on_command(self, window: int, cmd: KeypadCommand) -> None:
+        self.agent.handle(window, cmd)
+
+    def on_state(self, connected: bool) -> None:
+        log.info("caller pad line %s", "open" if connected else "lost")
+
+    def on_error(self, error: DriverError) -> None:
+        log.warning("caller pads: %s", error)
+
+
+class WindowKeypad(KeypadListener):
+    """A USB keypad read by the agent (not by a browser) belongs to one window."""
+
+    def __init__(self, agent: WindowAgent, window: int):
+        self.agent = agent
+        self.window = window
+
+    def on_command(self, cmd: KeypadCommand) -> None:
+        self.agent.handle(self.window, cmd)
+
+    def on_state(self, connected: bool) -> None:
+        log.info("keypad of window %s %s", self.window, "plugged in" if connected else "gone")
+
+
+@dataclass(frozen=True)
+class AgentConfig:
+    server: str
+    token: str
+    hall: str
+    port: str | None = None
+    adapter: str = "ff68"
+    pads: Mapping[int, int] | None = None  # pad address -> window (default: the same)
+    keypads: tuple[tuple[str, int], ...] = field(default=())  # evdev path -> window
+    timeout: float = 10.0
+
+
+def _pairs(values: list[str], what: str) -> list[tuple[str, int]]:
+    out = []
+    for value in values:
+        key, sep, window = value.rpartition("=")
+        if not sep or not key or not window.isdigit():
+            raise SystemExit(f"{what} 应写成 X=窗口号 / {what} must look like X=WINDOW: {value!r}")
+        out.append((key, int(window)))
+    return out
+
+
+def parse_args(argv: list[str] | None) -> AgentConfig:
+    p = argparse.ArgumentParser(
+        prog="onewindow keypad-agent",
+        description="caller pads (RS-485) and USB keypads -> window actions on the hall server",
+    )
+    p.add_argument("--server", required=True, help="hall server address, e.g. http://hall:8080")
+    p.add_argument(
+        "--token",
+        default=os.environ.get("ONEWINDOW_AGENT_TOKEN"),
+        help="agent device token (or ONEWINDOW_AGENT_TOKEN; `onewindow device add NAME --kind"
+        " agent --hall HALL`)",
+    )
+    p.add_argument("--hall", required=True)
+    p.add_argument("--port", help="RS-485 line: /dev/ttyUSB1, socket://host:port, a pty")
+    p.add_argument("--adapter", default="ff68", help="caller pad wire format (default ff68)")
+    p.add_argument(
+        "--pad",
+        action="append",
+        default=[],
+        metavar="ADDRESS=WINDOW",
+        help="pad address -> window (repeat; default: address = window number)",
+    )
+    p.add_argument(
+        "--keypad",
+        action="append",
+        default=[],
+        metavar="PATH=WINDOW",
+        help="a USB keypad read here (evdev), e.g. /dev/onewindow-keypad=3",
+    )
+    p.add_argument("--timeout", type=float, default=10.0, help="HTTP timeout in seconds")
+    args = p.parse_args(argv)
+    if not args.token:
+        p.error("--token (or ONEWINDOW_AGENT_TOKEN) is required")
+    if not args.port and not args.keypad:
+        p.error("give --port (caller pads) and/or --keypad PATH=WINDOW")
+    pads = {int(a): w for a, w in _pairs(args.pad, "--pad")} or None
+    return AgentConfig(
+        args.server,
+        args.token,
+        args.hall,
+        args.port,
+        args.adapter,
+        pads,
+        tuple(_pairs(args.keypad, "--keypad")),
+        args.timeout,
+    )
+
+
+def run(config: AgentConfig, stop: threading.Event) -> int:
+    client = HallClient(config.server, config.token, config.timeout)
+    client.get(f"halls/{quote(config.hall)}/windows")  # fails early on a wrong token or hall
+    agent = WindowAgent(client, config.hall)
+    running: list[Any] = []
+    if config.port:
+        bus = CallerPadBus(
+            CallerPadConfig(config.port, adapter=config.adapter, windows=config.pads),
+            PadListener(agent),
+        )
+        bus.start()
+        running.append(bus)
+    for path, window in config.keypads:
+        from drivers.input.driver import KeypadDevice
+        from drivers.input.transport import EvdevSource
+
+        device = KeypadDevice(EvdevSource(path), WindowKeypad(agent, window))
+        device.start(name=f"keypad-{window}")
+        running.append(device)
+    log.info(
+        "keypad agent for hall %s on %s: %d source(s)", config.hall, config.server, len(running)
+    )
+    stop.wait()
+    for source in running:
+        source.stop()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    config = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        return run(config, stop)
+    except AgentError as exc:
+        log.error("%s", exc)
+        return 1

@@ -1,0 +1,307 @@
+"""Keypads drive a window through a real `onewindow serve`:
+
+- RS-485 caller pads: frames from the pad emulator on a pty, read by `onewindow keypad-agent`
+  (a real process), which acts at the window for the clerk signed in there;
+- a USB keypad: a recorded evdev capture fed through drivers.input (KeypadDevice and its
+  mapper) into the same agent code.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from evdev import InputEvent
+
+from drivers.callerpad.emulator import CallerPadEmulator
+from drivers.input.driver import KeypadDevice
+from queue_server.keypad_agent import HallClient, WindowAgent, WindowKeypad
+
+pytestmark = pytest.mark.slow
+RESEND = 1.1  # the same key from the same pad within 1 s is a resend (drivers/callerpad)
+ROOT = Path(__file__).resolve().parents[2]
+
+HALL = """
+name = "呼叫器测试 / keypad test"
+demo = true
+
+[defaults]
+max_recalls = 1
+
+[[domains]]
+code = "general"
+name = "综合事务"
+
+[[departments]]
+code = "civil"
+name = "县民政局"
+
+[[items]]
+code = "000000000101"
+name = "婚姻登记证明"
+item_class = "公共服务"
+department = "civil"
+domain = "general"
+kind = "immediate"
+
+[[halls]]
+code = "pads"
+name = "呼叫器测试大厅"
+
+[[halls.services]]
+code = "general"
+prefix = "A"
+name = "综合受理"
+domain = "general"
+hours = ["00:00-24:00"]
+items = ["000000000101"]
+
+[[halls.windows]]
+number = 1
+name = "综合窗口"
+kind = "domain"
+services = ["general"]
+
+[[halls.windows]]
+number = 2
+name = "综合窗口"
+kind = "domain"
+services = ["general"]
+"""
+
+
+def wait_until(predicate, timeout: float = 10.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def hall(hall_server, tmp_path):
+    config = tmp_path / "pads.toml"
+    config.write_text(HALL, encoding="utf-8")
+    srv = hall_server(config=config)
+    srv.kiosk = srv.device("kiosk-1", "kiosk", "pads")
+    srv.agent = srv.device("pads-agent", "agent", "pads")
+    srv.password = srv.user("clerk-a", "clerk", ["pads"])
+    srv.start()
+    return srv
+
+
+def issue(srv) -> dict:
+    status, body = srv.api("POST", "/api/v1/halls/pads/tickets", {"service": "general"}, srv.kiosk)
+    assert status == 201, body
+    return body
+
+
+def ticket(srv, public_id: str) -> dict:
+    status, body = srv.api("GET", f"/api/v1/tickets/{public_id}")
+    assert status == 200, body
+    return body
+
+
+def sign_in(srv, window: int) -> str:
+    status, body = srv.api(
+        "POST",
+        "/api/v1/auth/login",
+        {"username": "clerk-a", "password": srv.password, "hall": "pads", "window": window},
+    )
+    assert status == 200, body
+    return body["token"]
+
+
+def audit_actors(srv, action: str) -> list[str]:
+    from sqlalchemy import select
+
+    from queue_server.adapters.tables import audit
+
+    rt = srv.runtime()
+    try:
+        with rt.store.engine.connect() as conn:
+            q = select(audit.c.actor).where(audit.c.action == action).order_by(audit.c.id)
+            return list(conn.scalars(q))
+    finally:
+        rt.store.dispose()
+
+
+def start_agent(srv, port: str, log: Path) -> subprocess.Popen:
+    cmd = [
+        str(ROOT / ".venv" / "bin" / "onewindow"),
+        "keypad-agent",
+        "--server",
+        srv.url,
+        "--hall",
+        "pads",
+        "--port",
+        port,
+        "--pad",
+        "1=1",
+        "--pad",
+        "21=1",  # window 1's evaluation pad
+    ]
+    env = {"ONEWINDOW_AGENT_TOKEN": srv.agent, "PATH": "/usr/bin:/bin", "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen(cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+
+
+def test_caller_pad_frames_drive_the_window_through_the_agent(hall, tmp_path):
+    first, second = issue(hall), issue(hall)
+    log = tmp_path / "agent.log"
+    with CallerPadEmulator() as pads:
+        agent = start_agent(hall, pads.path, log)
+        try:
+            wait_until(lambda: "keypad agent for hall pads" in log.read_text())
+            # nobody signed in at window 1: the pad's call is acknowledged but refused
+            assert pads.call_next(1)
+            wait_until(lambda: "no clerk is signed in at window 1" in log.read_text())
+            assert ticket(hall, first["id"])["state"] == "waiting"
+
+            token = sign_in(hall, 1)
+            assert hall.api("POST", "/api/v1/windows/pads-1/open", None, token)[0] == 200
+            time.sleep(RESEND)
+            assert pads.call_next(1)
+            called = wait_until(lambda: ticket(hall, first["id"])["state"] == "called")
+            assert called
+            assert ticket(hall, first["id"])["window"]["number"] == 1
+            assert pads.recall(1)
+            wait_until(lambda: ticket(hall, first["id"])["recall_count"] == 1)
+
+            # a called ticket blocks another call: the refusal is the server's plain message
+            assert pads.call_number(1, "002")
+            wait_until(lambda: "A001 was called but not started" in log.read_text())
+            assert ticket(hall, second["id"])["state"] == "waiting"
+
+            # the pause key toggles pause and resume
+            assert pads.pause(1)
+            wait_until(lambda: window_state(hall, token) == ("paused", "呼叫器操作"))
+            time.sleep(RESEND)
+            assert pads.pause(1)
+            wait_until(lambda: window_state(hall, token)[0] == "open")
+
+            # transfer needs a target a pad cannot give: refused in the log, nothing moves
+            assert pads.transfer(1)
+            wait_until(lambda: "needs a target" in log.read_text())
+            assert ticket(hall, first["id"])["state"] == "called"
+        finally:
+            agent.terminate()
+            agent.wait(10)
+    assert agent.returncode == 0, log.read_text()
+    assert audit_actors(hall, "ticket.call") == ["pads-agent for clerk-a"]
+    assert audit_actors(hall, "ticket.recall") == ["pads-agent for clerk-a"]
+
+
+def window_state(srv, token: str) -> tuple[str, str]:
+    status, body = srv.api("GET", "/api/v1/halls/pads/windows", token=token)
+    assert status == 200, body
+    w = next(w for w in body["windows"] if w["number"] == 1)
+    return w["state"], (w["pause_reason"] or "").split(" / ")[0]
+
+
+# A USB keypad's capture (evtest): MSC_SCAN before each key, SYN reports, key repeats (2) and
+# releases (0) that the mapper ignores. `0 0 2 Enter` calls number 002; `/` starts, `+`
+# completes; then `4 F12` rates 4 on a keypad used as the window's evaluation pad.
+EV_SYN, EV_KEY, EV_MSC = 0, 1, 4
+KEYS = {
+    "KP0": 82,
+    "KP2": 80,
+    "KP4": 75,
+    "KPENTER": 96,
+    "KPSLASH": 98,
+    "KPPLUS": 78,
+    "KPASTERISK": 55,
+    "F12": 88,
+}
+SCANS = {
+    82: 0x70062,
+    80: 0x7005A,
+    75: 0x7005C,
+    96: 0x70058,
+    98: 0x70054,
+    78: 0x70057,
+    55: 0x70055,
+    88: 0x70045,
+}
+
+
+def recording(*names: str, start: float = 1764032400.0) -> list[InputEvent]:
+    events, t = [], start
+    for name in names:
+        code = KEYS[name]
+        for value in (1, 2, 0):  # press, auto-repeat, release
+            sec, usec = int(t), int((t % 1) * 1e6)
+            events += [
+                InputEvent(sec, usec, EV_MSC, 4, SCANS[code]),
+                InputEvent(sec, usec, EV_KEY, code, value),
+                InputEvent(sec, usec, EV_SYN, 0, 0),
+            ]
+            t += 0.04
+        t += 0.3
+    return events
+
+
+def test_recorded_usb_keypad_input_serves_a_ticket(hall):
+    first, second = issue(hall), issue(hall)
+    token = sign_in(hall, 2)
+    assert hall.api("POST", "/api/v1/windows/pads-2/open", None, token)[0] == 200
+    outcomes = []
+    agent = WindowAgent(HallClient(hall.url, hall.agent, timeout=10), "pads", outcomes.append)
+
+    def play(*names: str) -> None:
+        KeypadDevice(recording(*names), WindowKeypad(agent, 2)).run()
+
+    play("KP0", "KP0", "KP2", "KPENTER")  # digits, then call-next: call A002
+    assert [(o.action, o.ok, o.message) for o in outcomes] == [("call", True, "A002")]
+    assert ticket(hall, second["id"])["state"] == "called"
+    play("KPSLASH")
+    assert ticket(hall, second["id"])["state"] == "serving"
+    play("KPPLUS")
+    assert ticket(hall, second["id"])["state"] == "done"
+    play("KP4", "F12")  # the citizen rates 4 (满意) on the keypad
+    assert outcomes[-1].ok and outcomes[-1].result["level"] == 4
+    assert outcomes[-1].result["source"] == "pad"
+    play("KP4", "F12")  # one evaluation per ticket
+    assert not outcomes[-1].ok and "rated already" in outcomes[-1].message
+    play("KPASTERISK")  # nothing called: recall is refused, plainly
+    assert not outcomes[-1].ok and "no current ticket" in outcomes[-1].message
+    assert ticket(hall, first["id"])["state"] == "waiting"
+    assert audit_actors(hall, "ticket.complete") == ["pads-agent for clerk-a"]
+    assert [o.action for o in outcomes] == [
+        "call",
+        "start",
+        "complete",
+        "evaluate",
+        "evaluate",
+        "recall",
+    ]
+
+
+def test_the_agent_refuses_a_wrong_token(hall, tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "queue_server.cli",
+            "keypad-agent",
+            "--server",
+            hall.url,
+            "--hall",
+            "pads",
+            "--token",
+            "dev_nope",
+            "--port",
+            "/dev/null",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=ROOT,
+    )
+    assert result.returncode == 1
+    assert "device token is unknown or revoked" in result.stdout + result.stderr
