@@ -193,3 +193,21 @@ def test_board_pages_refuse_bad_addresses(demo_hall, new_page):
     assert response.status == 400
     response = page.goto(f"{demo_hall.url}/display/board?hall=county")
     assert response.status == 403 and "token" in page.content()
+
+
+def test_waiting_per_domain(demo_hall, new_page):
+    for service in ("general", "general", "certificates", "tax"):
+        demo_hall.issue(service)
+    page = open_board(new_page, demo_hall, waiting="domain")
+    rows = page.locator("#waiting li").evaluate_all(
+        "rows => Object.fromEntries(rows.map(r => [r.dataset.key,"
+        " [r.querySelector('.w-name').textContent, r.querySelector('.w-count').firstChild"
+        ".textContent]]))"
+    )
+    assert rows["general"] == ["综合事务", "3"]  # general + certificates: 综合事务
+    assert rows["tax"] == ["税务服务", "1"]
+    demo_hall.issue("certificates")
+    page.wait_for_function(
+        "document.querySelector('#waiting li[data-key=\"general\"] .w-count')"
+        ".firstChild.textContent === '4'"
+    )
