@@ -145,10 +145,16 @@ class KioskAgent:
             if self._hall_info is None:
                 self._hall_info = self.hall.hall_info()
                 self.printing.hall_name = self._hall_info["name"]
+            self.flow.refused = None
             self._set_device("server", True)
-        except (ServerUnreachable, ServerRefused) as exc:
+        except ServerUnreachable as exc:
             log.info("hall server not ready: %s", exc.message)
             self._set_device("server", False)
+        except ServerRefused as exc:  # a revoked token, a wrong hall code: staff must act
+            if self.flow.refused is None:
+                log.error("the hall server refuses this kiosk: %s", exc.message)
+            self.flow.refused = exc
+            self._set_device("server", True)
 
     def _check_printer(self) -> None:
         """Ask an idle kiosk's printer now and then, so the status line is right."""
@@ -198,6 +204,8 @@ class KioskAgent:
     def services_view(self) -> tuple[dict[str, Any], int]:
         try:
             self._learn()
+            if self.flow.refused is not None:
+                raise self.flow.refused
             services = self._services()
         except (ServerUnreachable, ServerRefused) as exc:
             code = exc.code if isinstance(exc, ServerRefused) else "server_unreachable"

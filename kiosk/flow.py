@@ -65,6 +65,7 @@ class KioskFlow:
         self._worker: threading.Thread | None = None
         self._busy = False
         self.services: Callable[[], list[dict[str, Any]]] = hall.services
+        self.refused: ServerRefused | None = None  # the server refuses this kiosk's token
         self.work = Work(
             hall, printing, self._show, self.set_device,
             self.settings.issue_retries, self.settings.retry_delay_s,
@@ -272,6 +273,8 @@ class KioskFlow:
 
     def _find_service(self, code: str) -> dict[str, Any] | None:
         try:
+            if self.refused is not None:
+                raise self.refused
             services = self.services()
         except (ServerUnreachable, ServerRefused) as exc:
             self._show(Screen.ERROR, error=server_error(exc, retry=False))

@@ -56,12 +56,12 @@
     try {
       const r = await fetch("/api/services", { cache: "no-store" });
       const body = await r.json();
-      if (!r.ok) throw new Error(body.error ? body.error.code : r.status);
+      if (!r.ok) throw new Error(body.error ? body.error.code : "server_unreachable");
       services = body.services || [];
       hall = body.hall || {};
       offline = false;
     } catch (e) {
-      offline = true;
+      offline = e.message === "unauthorized" ? "unauthorized" : "server_unreachable";
     }
     render();
   }
@@ -95,7 +95,12 @@
   function renderHome() {
     const list = domains();
     let v = view;
-    if (offline) v = "offline";
+    if (offline) {
+      v = "offline";
+      const texts = TEXT[lang].errors[offline];
+      document.querySelector("#view-offline h1").textContent = offline === "unauthorized" ? texts[0] : t("offline_title");
+      document.querySelector("#view-offline .lead").textContent = offline === "unauthorized" ? texts[1] : t("offline_hint");
+    }
     else if (v === "domains" && (elder || list.length === 1)) v = "services";
     document.body.dataset.view = v;
     for (const id of ["domains", "services", "appointment", "offline"]) show("view-" + id, v === id);

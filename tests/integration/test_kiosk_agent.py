@@ -381,3 +381,68 @@ def test_the_page_server_serves_a_locked_down_page(rig):
     assert services["hall"]["name"] == "测试政务服务中心"
     assert [s["code"] for s in services["services"]] == ["tax", "invoice", "pension", "evening"]
     assert rig.page.get("/api/config")["idle_seconds"] == 30
+
+
+def test_without_the_server_the_page_is_out_of_service(kiosk_hall, tmp_path):
+    import socket
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    r = make_rig(kiosk_hall, tmp_path, server=f"http://127.0.0.1:{closed}")
+    try:
+        with pytest.raises(urllib.error.HTTPError) as info:
+            urllib.request.urlopen(r.agent.url + "api/services", timeout=10)
+        assert info.value.code == 503
+        body = info.value.read().decode()
+        assert '"server_unreachable"' in body and "暂时无法连接" in body
+        assert r.page.state()["devices"]["server"] is False
+        assert r.page.post("/api/select", {"service": "tax"}) == 409
+        error = r.page.wait("error")
+        assert error["error"]["code"] == "server_unreachable"
+    finally:
+        r.agent.stop()
+        r.printer.stop()
+        r.reader.close()
+
+
+def test_a_revoked_token_puts_the_kiosk_out_of_service(kiosk_hall, tmp_path):
+    import subprocess
+
+    from test_kiosk_support import ONEWINDOW
+
+    server = kiosk_hall.server
+    token = server.device("kiosk-revoked", "kiosk", HALL)
+    subprocess.run(
+        [ONEWINDOW, "device", "revoke", "kiosk-revoked", "--config", str(server.config),
+         "--data-dir", str(server.data_dir)],
+        check=True, capture_output=True, timeout=60,
+    )
+    reader = IdCardEmulator().start()
+    printer = PrinterEmulator().start()
+    settings = (
+        KioskSettings()
+        .replace("server", url=kiosk_hall.url, hall=HALL, live_events=False)
+        .replace("page", port=0)
+        .replace("reader", port=reader.path)
+        .replace("printer", port=printer.port)
+    )
+    agent = KioskAgent(settings, token).start()
+    try:
+        import urllib.error
+        import urllib.request
+
+        page = Page(agent.url)
+        with pytest.raises(urllib.error.HTTPError) as info:
+            urllib.request.urlopen(agent.url + "api/services", timeout=10)
+        assert info.value.code == 503 and '"unauthorized"' in info.value.read().decode()
+        assert page.post("/api/select", {"service": "tax"}) == 409
+        error = page.wait("error")
+        assert error["error"]["code"] == "unauthorized"
+        assert "吊销" in error["error"]["message"]
+    finally:
+        agent.stop()
+        printer.stop()
+        reader.close()
