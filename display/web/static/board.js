@@ -33,7 +33,10 @@ window.__voice = voice;
 function phaseLabel(phase, ticket) {
   if (phase === "called") return ["请到窗口", "please come"];
   if (phase === "serving") return ["办理中", "serving"];
-  if (phase === "done") return [ticket?.state_label ?? "", ""];
+  if (phase === "done") {
+    const finished = { done: ["已办结", "done"], no_show: ["已过号", "missed"] };
+    return finished[ticket?.state] ?? ["", ""];
+  }
   return ["", ""];
 }
 
