@@ -13,6 +13,7 @@ one JSON line back, `{"path": "/cache/dir/<key>.wav"}` or
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import select
@@ -23,11 +24,35 @@ from pathlib import Path
 from typing import IO, Any
 
 from display.voice.cache import DEFAULT_MAX_BYTES, VoiceCache
-from display.voice.engine import EspeakPinyinEngine
-from display.voice.errors import RenderError, VoiceError
+from display.voice.engine import EspeakPinyinEngine, SpeechEngine
+from display.voice.errors import EngineUnavailable, RenderError, VoiceError
 
 log = logging.getLogger(__name__)
 IDLE_S = 600.0
+
+
+def load_engine(spec: str | None = None) -> SpeechEngine:
+    """The speech engine named by `spec`, "package.module:attribute" (a class or factory taking
+    no arguments), or espeak-ng with pinyin when `spec` is empty. The attribute is called in
+    the server process too (the cache keys on `engine_id` and `settings_key()`), so it must
+    not load a model when constructed: load it on the first `render`."""
+    if not spec:
+        return EspeakPinyinEngine()
+    module_name, _, attribute = spec.partition(":")
+    try:
+        factory = getattr(importlib.import_module(module_name), attribute or "Engine")
+    except (ImportError, AttributeError) as exc:
+        raise EngineUnavailable(
+            f"找不到语音引擎 {spec}（{exc}），请检查 ONEWINDOW_VOICE_ENGINE。"
+            f" No speech engine {spec} ({exc}): check ONEWINDOW_VOICE_ENGINE."
+        ) from exc
+    engine = factory()
+    if not isinstance(engine, SpeechEngine):
+        raise EngineUnavailable(
+            f"{spec} 不是语音引擎（需要 engine_id、settings_key()、render()）。"
+            f" {spec} is not a speech engine (engine_id, settings_key(), render() are needed)."
+        )
+    return engine
 
 
 def serve(
@@ -72,9 +97,14 @@ class RenderWorker:
     """
 
     def __init__(
-        self, directory: Path, max_bytes: int = DEFAULT_MAX_BYTES, idle_s: float = IDLE_S
+        self,
+        directory: Path,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        idle_s: float = IDLE_S,
+        engine: str | None = None,
     ) -> None:
         self.directory = Path(directory)
+        self.engine = engine
         self.max_bytes = max_bytes
         self.idle_s = idle_s
         self._proc: subprocess.Popen[bytes] | None = None
@@ -91,6 +121,7 @@ class RenderWorker:
             str(self.max_bytes),
             "--idle",
             str(self.idle_s),
+            *(["--engine", self.engine] if self.engine else []),
         ]
 
     def _ensure(self) -> subprocess.Popen[bytes]:
@@ -155,8 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache-dir", type=Path, required=True)
     parser.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES)
     parser.add_argument("--idle", type=float, default=IDLE_S, help="exit after N idle seconds")
+    parser.add_argument("--engine", help="package.module:Class (default: espeak-ng, pinyin)")
     args = parser.parse_args(argv)
-    cache = VoiceCache(args.cache_dir, EspeakPinyinEngine(), max_bytes=args.max_bytes)
+    cache = VoiceCache(args.cache_dir, load_engine(args.engine), max_bytes=args.max_bytes)
     return serve(cache, sys.stdin, sys.stdout, args.idle)
 
 

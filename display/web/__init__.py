@@ -6,6 +6,7 @@ call-out audio, and pre-renders each call's audio as soon as it is committed.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +16,14 @@ from display.web.pages import bp
 __all__ = ["bp", "init_display"]
 
 
-def init_display(app: Any, rt: Any, socketio: Any, data_dir: Path) -> Callouts:
-    """Register the display blueprint; audio is cached under `<data_dir>/voice`."""
-    calls = Callouts(Path(data_dir) / "voice", spawn=socketio.start_background_task)
+def init_display(
+    app: Any, rt: Any, socketio: Any, data_dir: Path, voice_engine: str | None = None
+) -> Callouts:
+    """Register the display blueprint; audio is cached under `<data_dir>/voice`. The speech
+    engine is espeak-ng unless `voice_engine` (or ONEWINDOW_VOICE_ENGINE) names another,
+    "package.module:Class" (see display/voice/README.md)."""
+    engine = voice_engine or os.environ.get("ONEWINDOW_VOICE_ENGINE") or None
+    calls = Callouts(Path(data_dir) / "voice", spawn=socketio.start_background_task, engine=engine)
     app.extensions["onewindow.callouts"] = calls
     app.register_blueprint(bp)
 

@@ -18,9 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from display.voice.cache import VoiceCache
-from display.voice.engine import EspeakPinyinEngine
 from display.voice.text import compose_announcement
-from display.voice.worker import RenderWorker
+from display.voice.worker import RenderWorker, load_engine
 
 log = logging.getLogger(__name__)
 TICKET_NUMBER = re.compile(r"^([A-Z]{1,2})([0-9]{1,6})$")
@@ -69,10 +68,15 @@ def hall_phrase(hall: Any, window: int, number: str) -> Phrase | None:
 class Callouts:
     """Cache lookups in the server process, rendering in the co-process."""
 
-    def __init__(self, directory: Path, spawn: Callable[..., Any] | None = None) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        spawn: Callable[..., Any] | None = None,
+        engine: str | None = None,
+    ) -> None:
         self.directory = Path(directory)
-        self.cache = VoiceCache(self.directory, EspeakPinyinEngine())
-        self.worker = RenderWorker(self.directory)
+        self.cache = VoiceCache(self.directory, load_engine(engine))
+        self.worker = RenderWorker(self.directory, engine=engine)
         self._spawn = spawn
         self._pending: dict[str, threading.Event] = {}
         self._guard = threading.Lock()

@@ -87,3 +87,46 @@ def test_render_worker_runs_the_real_child(tmp_path):
     finally:
         worker.close()
     assert worker._proc is None
+
+
+TONE_MODULE = '''
+import io, wave
+
+class ToneEngine:
+    engine_id = "tone"
+
+    def settings_key(self):
+        return "1"
+
+    def render(self, text):
+        out = io.BytesIO()
+        with wave.open(out, "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(8000)
+            w.writeframes(b"\\x00\\x40" * 4000)
+        return out.getvalue()
+'''
+
+
+def test_another_engine_by_name(tmp_path, monkeypatch):
+    from display.voice.errors import EngineUnavailable
+    from display.voice.worker import load_engine
+
+    (tmp_path / "tone_engine.py").write_text(TONE_MODULE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))  # for the child process
+    assert load_engine("tone_engine:ToneEngine").engine_id == "tone"
+    assert isinstance(load_engine(None), EspeakPinyinEngine)
+    with pytest.raises(EngineUnavailable, match="ONEWINDOW_VOICE_ENGINE"):
+        load_engine("tone_engine:Nothing")
+    with pytest.raises(EngineUnavailable, match="not a speech engine"):
+        load_engine("io:BytesIO")
+    worker = RenderWorker(tmp_path / "cache", engine="tone_engine:ToneEngine")
+    try:
+        path = worker.render("请A 零零一号", 1, True)
+    finally:
+        worker.close()
+    with wave.open(str(path)) as w:
+        assert w.getframerate() == 8000  # the chime follows the engine's rate
+        assert w.getnframes() > 4000
