@@ -235,6 +235,7 @@ def _wait_event(seen: list, name: str, timeout: float = 10.0) -> dict:
     raise AssertionError(f"no {name} among {[e for e, _ in seen]}")
 
 
+@pytest.mark.slow
 def test_printer_failing_after_the_number_tells_citizen_and_hall_then_reprints(
     kiosk_hall, tmp_path
 ):
