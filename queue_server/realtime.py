@@ -61,11 +61,8 @@ class Realtime:
             or request.cookies.get("ow_session")  # the consoles' session (HttpOnly cookie)
         )
         if not token:
-            raise ConnectionRefusedError(
-                {
-                    "code": "unauthorized",
-                    "message": "需要设备令牌或登录 / a device token or sign-in is needed",
-                }
+            raise _refused(
+                "unauthorized", "需要设备令牌或登录 / a device token or sign-in is needed"
             )
         return authenticate(self.rt, str(token))
 
@@ -90,11 +87,9 @@ class Realtime:
                 join_room(f"hall:{hall}")
             emit("snapshot", hall_service.snapshot(self.rt, hall))
         except DomainError as exc:
-            raise ConnectionRefusedError({"code": exc.code, "message": exc.message}) from None
+            raise _refused(exc.code, exc.message) from None
         except (TypeError, ValueError):
-            raise ConnectionRefusedError(
-                {"code": "invalid_request", "message": "连接参数有误 / bad connection parameters"}
-            ) from None
+            raise _refused("invalid_request", "连接参数有误 / bad connection parameters") from None
 
     def _on_snapshot(self, data: dict[str, Any] | None = None) -> dict[str, Any]:
         """A client may ask again at any time (acknowledged with the snapshot)."""
@@ -113,6 +108,12 @@ class Realtime:
             return hall_service.snapshot(self.rt, hall)
         except DomainError as exc:
             return {"error": {"code": exc.code, "message": exc.message}}
+
+
+def _refused(code: str, message: str) -> ConnectionRefusedError:
+    """The client's connect_error carries `message` as its message and {code, message} as
+    its `data` (a single dict argument would arrive as the dict's repr)."""
+    return ConnectionRefusedError(message, {"code": code, "message": message})
 
 
 def _bearer(header: str) -> str | None:

@@ -304,6 +304,17 @@ async function run(cmd) {
   }
 }
 
+// In a dialog, Enter confirms (also from a <select>) and Esc cancels (the browser's own).
+for (const dialog of document.querySelectorAll("dialog")) {
+  dialog.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || event.isComposing || event.target.tagName === "BUTTON") return;
+    event.preventDefault();
+    const input = dialog.querySelector("input[required]");
+    if (input && !input.value.trim()) return;
+    dialog.close("ok");
+  });
+}
+
 document.addEventListener("keydown", (event) => {
   if (document.querySelector("dialog[open]")) return; // the dialog has the keyboard
   const target = event.target;

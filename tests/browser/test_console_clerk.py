@@ -1,0 +1,221 @@
+"""The clerk console in headless Chromium against a real `onewindow serve` (demo hall): a
+clerk signs in and serves tickets with the keyboard only (the keys a USB keypad sends), and a
+clerk cannot act at another window, neither from the page nor through the API."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def until(page, predicate: str, arg=None, timeout: float = 15.0):
+    """Poll a JS predicate through page.evaluate: the consoles' CSP forbids the eval that
+    page.wait_for_function needs."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(predicate, arg)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout} s: {predicate}")
+        time.sleep(0.05)
+
+
+def script_errors(page) -> list[str]:
+    """Uncaught errors; refused requests (409, 403) are logged by Chromium too and expected."""
+    return [e for e in page.errors if "Failed to load resource" not in e]
+
+
+def sign_in_at(page, hall, username: str, password: str, window: int) -> None:
+    page.goto(f"{hall.url}/console/")
+    page.wait_for_url("**/console/sign-in**")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.select_option("#hall", "county")
+    page.select_option("#window", str(window))
+    page.locator("#password").press("Enter")  # the form is sent by the keyboard too
+    page.wait_for_url("**/console/clerk")
+    until(page, "() => document.getElementById('conn').textContent === '已连接'")
+
+
+def message(page) -> str:
+    page.wait_for_selector("#message:not([hidden])")
+    return page.locator("#message").inner_text()
+
+
+def wait_message(page, needle: str) -> str:
+    until(
+        page,
+        "needle => !document.getElementById('message').hidden"
+        " && document.getElementById('message').textContent.includes(needle)",
+        needle,
+    )
+    return page.locator("#message").inner_text()
+
+
+def current(page, number: str, state: str) -> None:
+    until(
+        page,
+        "([n, s]) => document.getElementById('cur-number').textContent === n"
+        " && document.getElementById('current').dataset.state === s",
+        [number, state],
+    )
+
+
+def test_a_clerk_serves_tickets_with_the_keyboard(demo_hall, new_page, screenshot):
+    password = demo_hall.server.user("clerk-k", "clerk", ["county"])
+    first, second = demo_hall.issue("general"), demo_hall.issue("general")
+    assert (first["number"], second["number"]) == ("A001", "A002")
+    page = new_page(1600, 1000)
+    sign_in_at(page, demo_hall, "clerk-k", password, 1)
+    assert page.locator("#window-number").inner_text() == "1号窗口"
+    assert page.locator(".act-call-next kbd").inner_text() == "F1 · Enter"
+    screenshot(page, "console-clerk-signed-in")
+
+    page.keyboard.press("F10")  # open the window
+    wait_message(page, "正在服务")
+    assert page.locator("#window-state").inner_text() == "正在服务"
+    until(
+        page,
+        "() => document.querySelector('#queues tr[data-service=\"general\"] td.num')"
+        "?.textContent === '2'",
+    )
+
+    page.keyboard.press("NumpadEnter")  # call next
+    current(page, "A001", "called")
+    assert "已叫号 A001" in message(page)
+    assert page.locator("#cur-service").inner_text() == "综合受理"
+    page.keyboard.press("NumpadMultiply")  # recall
+    wait_message(page, "已重呼 A001")
+    page.keyboard.press("NumpadDivide")  # start
+    current(page, "A001", "serving")
+    materials = page.locator("#materials .material")
+    assert materials.count() > 0  # the item's materials from the acceptance handbook
+    assert page.locator("#materials legend").first.inner_text()
+    screenshot(page, "console-clerk-serving")
+    page.keyboard.press("NumpadAdd")  # complete
+    wait_message(page, "已办结 A001")
+    until(page, "() => document.getElementById('day-served').textContent === '1'")
+
+    page.keyboard.press("Digit4")  # the citizen rates 4 on the clerk's keyboard: 4 F12
+    page.keyboard.press("F12")
+    wait_message(page, "已记录评价：满意")
+
+    for key in ("Numpad0", "Numpad0", "Numpad2"):  # a keypad types digits only
+        page.keyboard.press(key)
+    assert page.locator("#typed").inner_text() == "002"
+    page.keyboard.press("NumpadEnter")  # digits then Enter: call that number
+    current(page, "A002", "called")
+    assert page.locator("#typed").inner_text() == ""
+
+    page.keyboard.press("NumpadSubtract")  # no-show too early: a plain refusal
+    text = wait_message(page, "recall 2 more time(s)")
+    assert "请先重呼2次再标记过号" in text
+    assert page.locator("#message").get_attribute("class") == "message error"
+    current(page, "A002", "called")  # nothing moved
+
+    page.keyboard.press("NumpadDecimal")  # pause, with a reason typed in the dialog
+    page.wait_for_selector("#dlg-reason[open]")
+    page.keyboard.type("午休")
+    page.keyboard.press("Enter")
+    wait_message(page, "暂停中")
+    assert page.locator("#window-state").inner_text() == "暂停中：午休"
+    page.keyboard.press("F10")  # resume the window (keypad "=" is not a Playwright key)
+    wait_message(page, "正在服务")
+
+    page.keyboard.press("Tab")  # transfer: choose the service with the arrow keys
+    page.wait_for_selector("#dlg-transfer[open]")
+    for _ in range(3):  # past 证明开具与查询 and 企业开办, which window 1 serves too
+        page.keyboard.press("ArrowDown")
+    chosen = page.locator("#tr-service").input_value()
+    assert chosen == "tax"
+    page.keyboard.press("Enter")
+    wait_message(page, "A002 已转至")
+    until(page, "() => document.getElementById('current').classList.contains('empty')")
+
+    page.keyboard.press("F1")
+    text = wait_message(page, "no one is waiting for your services")
+    assert text.startswith("当前没有等候您所办业务的群众")
+    log = page.evaluate(
+        "window.__console.log.map(c => c.action + (c.argument ? ':' + c.argument : ''))"
+    )
+    assert log == [
+        "resume-window",
+        "call-next",
+        "recall",
+        "start",
+        "complete",
+        "evaluate:4",
+        "call:002",
+        "no-show",
+        "pause",
+        "resume-window",
+        "transfer",
+        "call-next",
+    ]
+    status, body = demo_hall.server.api("GET", f"/api/v1/tickets/{second['id']}")
+    assert (body["state"], body["service"]["code"]) == ("waiting", chosen)
+    assert script_errors(page) == []
+    screenshot(page, "console-clerk-after")
+
+    page.click("#sign-out")
+    page.wait_for_url("**/console/sign-in")
+
+
+def test_a_clerk_cannot_act_at_another_window(demo_hall, new_page, screenshot):
+    password = demo_hall.server.user("clerk-w", "clerk", ["county"])
+    demo_hall.issue("general")
+    page = new_page(1400, 900)
+    sign_in_at(page, demo_hall, "clerk-w", password, 2)
+
+    # the page: whatever the address asks for, the console is the clerk's own window
+    page.goto(f"{demo_hall.url}/console/clerk?hall=county&window=3")
+    until(page, "() => document.getElementById('conn').textContent === '已连接'")
+    assert page.locator("#window-number").inner_text() == "2号窗口"
+
+    # the API with the page's own session and CSRF token
+    answer = page.evaluate(
+        """async () => {
+            const config = JSON.parse(document.getElementById('config').textContent);
+            const post = (path, headers) => fetch(path, {method: 'POST', headers})
+                .then(async (r) => [r.status, (await r.json()).error?.message ?? 'ok']);
+            return {
+                other: await post('/api/v1/windows/county-3/call-next',
+                                  {'X-CSRF-Token': config.csrf}),
+                noCsrf: await post('/api/v1/windows/county-2/open', {}),
+                own: await post('/api/v1/windows/county-2/open', {'X-CSRF-Token': config.csrf}),
+            };
+        }"""
+    )
+    assert answer["other"][0] == 403 and "you cannot act at window 3" in answer["other"][1]
+    assert answer["noCsrf"][0] == 403 and "CSRF" in answer["noCsrf"][1]
+    assert answer["own"] == [200, "ok"]
+
+    # the API with a bearer token of the same clerk
+    status, body = demo_hall.server.api(
+        "POST",
+        "/api/v1/auth/login",
+        {"username": "clerk-w", "password": password, "hall": "county", "window": 2},
+    )
+    assert status == 200
+    status, body = demo_hall.server.api(
+        "POST", "/api/v1/windows/county-3/open", None, body["token"]
+    )
+    assert status == 403 and "您登录的是2号窗口，不能操作3号窗口" in body["error"]["message"]
+
+    # the live window room of another window is refused too
+    refused = page.evaluate(
+        """() => new Promise((resolve) => {
+            const s = io({auth: {hall: 'county', window: 3}, reconnection: false});
+            s.on('connect', () => resolve('connected'));
+            s.on('connect_error', (e) => resolve(e.data && e.data.message));
+        })"""
+    )
+    assert "you cannot act at window 3" in refused
+    page.keyboard.press("F1")
+    wait_message(page, "已叫号 A001")
+    assert script_errors(page) == []
+    screenshot(page, "console-clerk-own-window-only")
