@@ -62,9 +62,10 @@ def _bump(dialect: Any, table: Any, keys: list[str], counter: str) -> Any:
 
 
 _AHEAD_OF = {False: _ahead_of(False), True: _ahead_of(True)}
+# By the hall's service ids rather than its code: the waiting index then covers the query.
 _WAITING_BY_SERVICE = (
     select(T.c.service_id, func.count(), func.min(T.c.queued_at))
-    .where(T.c.hall == bindparam("hall"), T.c.state == "waiting")
+    .where(T.c.state == "waiting", T.c.service_id.in_(bindparam("ids", expanding=True)))
     .group_by(T.c.service_id)
 )
 _NEXT_NUMBER = {
@@ -167,7 +168,10 @@ class TicketRepository:
 
     def waiting_by_service(self, hall: str) -> dict[str, tuple[int, datetime | None]]:
         out: dict[str, tuple[int, datetime | None]] = {}
-        for service_id, count, oldest in self.conn.execute(_WAITING_BY_SERVICE, {"hall": hall}):
+        ids = [i for (h, _), i in self.dir.ids.items() if h == hall]
+        if not ids:
+            return out
+        for service_id, count, oldest in self.conn.execute(_WAITING_BY_SERVICE, {"ids": ids}):
             if isinstance(oldest, str):  # SQLite min() over text skips the type decorator
                 oldest = t.Time.process_result_value(datetime.fromisoformat(oldest), "sqlite")
             out[self.dir.code(service_id)] = (int(count), oldest)
