@@ -31,6 +31,12 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="shorter levels (a smoke run)")
     p.add_argument("--no-pin", action="store_true", help="let server and clients share cores")
+    p.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=120.0,
+        help="before each server, wait up to this many seconds for other load to stop",
+    )
     args = p.parse_args(argv)
     pin = not args.no_pin
     started = time.monotonic()
@@ -41,8 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     duration, rounds = (2.0, 8) if args.quick else (5.0, 20)
     results = [
-        issue.run(duration=duration, pin=pin),
-        fanout.run(rounds=rounds, pin=pin),
+        issue.run(duration=duration, pin=pin, quiet=args.wait_quiet),
+        fanout.run(rounds=rounds, pin=pin, quiet=args.wait_quiet),
     ]
     for result in results:
         print(result["report"] + "\n", flush=True)

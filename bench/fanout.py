@@ -37,6 +37,7 @@ from .harness import (
     machine_busy,
     pin_self,
     start_server,
+    wait_quiet,
 )
 from .stats import ms, percentile, table
 
@@ -47,12 +48,12 @@ WAIT = 30.0  # seconds a round may take before the benchmark gives up
 class ClientProcess:
     """One bench.fanout_clients process and the lines it prints."""
 
-    def __init__(self, server: Server):
+    def __init__(self, server: Server, module: str):
         self.proc = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
-                "bench.fanout_clients",
+                module,
                 "--url",
                 f"http://{HOST}:{server.port}",
                 "--hall",
@@ -202,6 +203,12 @@ def _prepare(server: Server, tickets: int) -> None:
             raise RuntimeError(f"issuing failed: {status} {body}")
 
 
+CLIENTS = {
+    "socketio": ("bench.fanout_clients", "socketio.AsyncClient"),
+    "light": ("bench.fanout_light", "bare websocket"),
+}
+
+
 def run(
     levels: tuple[int, ...] = LEVELS,
     rounds: int = 20,
@@ -209,36 +216,46 @@ def run(
     procs: int | None = None,
     pin: bool = True,
     profile: Path | None = None,
+    kinds: tuple[str, ...] = ("socketio", "light"),
+    quiet: float = 120.0,
 ) -> dict[str, Any]:
+    """Each kind of board client against its own fresh server."""
     server_cores, client_cores = cpu_plan(pin)
     pin_self(client_cores)
     nprocs = procs or max(1, len(client_cores or os.sched_getaffinity(0)))
-    server = start_server(cores=server_cores, profile=profile)
-    boards: list[ClientProcess] = []
-    results = []
-    try:
-        _prepare(server, len(levels) * (rounds + warmup) + 5)
-        boards = [ClientProcess(server) for _ in range(nprocs)]
-        for clients in levels:
-            results.append(run_level(server, boards, clients, rounds, warmup))
-    finally:
-        for b in boards:
-            b.close()
-        server.stop()
+    results: list[tuple[str, Level]] = []
+    for kind in kinds:
+        module, label = CLIENTS[kind]
+        spy = profile.with_name(f"{profile.stem}-{kind}{profile.suffix}") if profile else None
+        if quiet > 0:
+            wait_quiet(quiet)
+        server = start_server(cores=server_cores, profile=spy)
+        boards: list[ClientProcess] = []
+        try:
+            _prepare(server, len(levels) * (rounds + warmup) + 5)
+            boards = [ClientProcess(server, module) for _ in range(nprocs)]
+            for clients in levels:
+                results.append((label, run_level(server, boards, clients, rounds, warmup)))
+        finally:
+            for b in boards:
+                b.close()
+            server.stop()
     headers = [
+        "board client",
         "boards",
         "p50 ms",
         "p99 ms",
         "last board p50 ms",
         "last board max ms",
         "call-next HTTP p50 ms",
-        "server CPU ms/call",
+        "server CPU ms/round",
         "board procs CPU",
         "other load",
         "missing",
     ]
     rows = [
         [
+            label,
             r.clients,
             ms(r.p50),
             ms(r.p99),
@@ -250,22 +267,26 @@ def run(
             f"{r.other_cpu:.0%}",
             r.missing,
         ]
-        for r in results
+        for label, r in results
     ]
     report = "\n".join(
         [
             "## Call-next to hall boards (ticket.called over Socket.IO)",
             f"machine: {machine()}; server cores {sorted(server_cores or [])}, "
             f"board cores {sorted(client_cores or [])} ({'pinned' if server_cores else 'shared'})"
-            f", {nprocs} board process(es)",
+            f", {nprocs} board process(es) per client kind",
             f"each level: {warmup} warm-up rounds, then {rounds} measured rounds (call-next, "
-            "wait for every board, complete, wait again); server CPU per call includes the "
-            "complete",
+            "wait for every board, complete, wait again); server CPU per round covers the "
+            "call-next and the complete, two broadcasts",
             "",
             table(headers, rows),
+            "",
+            "other load: CPU used meanwhile by other processes on the machine, in cores; "
+            "above ~10% the figures are disturbed",
         ]
     )
-    return {"report": report, "ok": all(r.missing == 0 for r in results), "levels": results}
+    ok = all(r.missing == 0 for _, r in results)
+    return {"report": report, "ok": ok, "levels": results}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -275,15 +296,40 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--procs", type=int, help="board processes (default: one per client core)")
     p.add_argument("--no-pin", action="store_true", help="let server and boards share cores")
-    p.add_argument("--profile", type=Path, help="record the server with py-spy (raw stacks)")
+    p.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=120.0,
+        help="before each server, wait up to this many seconds for other load to stop",
+    )
+    p.add_argument(
+        "--client",
+        choices=("socketio", "light", "both"),
+        default="both",
+        help="socketio.AsyncClient boards, bare websocket boards, or both (default)",
+    )
+    p.add_argument(
+        "--profile", type=Path, help="record each server with py-spy (raw stacks, one file a kind)"
+    )
     args = p.parse_args(argv)
     levels = tuple(int(c) for c in args.clients.split(","))
-    result = run(levels, args.rounds, args.warmup, args.procs, not args.no_pin, args.profile)
+    kinds = ("socketio", "light") if args.client == "both" else (args.client,)
+    result = run(
+        levels,
+        args.rounds,
+        args.warmup,
+        args.procs,
+        not args.no_pin,
+        args.profile,
+        kinds,
+        args.wait_quiet,
+    )
     print(result["report"], flush=True)
     if args.profile:
         from .profile import summarise
 
-        print("\n" + summarise(args.profile))
+        for spy in sorted(args.profile.parent.glob(f"{args.profile.stem}-*{args.profile.suffix}")):
+            print(f"\n{spy.name}\n" + summarise(spy))
     return 0 if result["ok"] else 1
 
 

@@ -90,7 +90,8 @@ def _say(line: str) -> None:
     sys.stdout.flush()
 
 
-async def serve(boards: Boards) -> None:
+async def serve(boards: Any) -> None:
+    """The command loop; `boards` is a Boards or a bench.fanout_light.LightBoards."""
     loop = asyncio.get_running_loop()
     while True:
         line = (await loop.run_in_executor(None, sys.stdin.readline)).split()

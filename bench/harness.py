@@ -64,6 +64,27 @@ def machine_busy() -> float:
     return (sum(values) - idle) / os.sysconf("SC_CLK_TCK")
 
 
+def wait_quiet(limit: float = 120.0, threshold: float = 0.3) -> float:
+    """Wait (at most `limit` seconds) until the rest of the machine uses less than
+    `threshold` cores, so a test run next door does not end up in the figures; returns the
+    load last seen (say it in the report when it stayed high)."""
+    deadline = time.monotonic() + limit
+    told = False
+    while True:
+        b0, c0 = machine_busy(), time.process_time()
+        time.sleep(2.0)
+        load = max(0.0, machine_busy() - b0 - (time.process_time() - c0)) / 2.0
+        if load < threshold or time.monotonic() >= deadline:
+            return load
+        if not told:
+            print(
+                f"(the machine is busy: {load:.1f} cores in use; waiting up to {limit:.0f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
+            told = True
+
+
 def machine() -> str:
     model = "unknown CPU"
     for line in Path("/proc/cpuinfo").read_text().splitlines():

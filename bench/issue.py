@@ -37,6 +37,7 @@ from .harness import (
     machine_busy,
     pin_self,
     start_server,
+    wait_quiet,
 )
 from .stats import ms, percentile, table
 
@@ -251,6 +252,7 @@ def run(
     warmup: float = 1.0,
     pin: bool = True,
     profile: Path | None = None,
+    quiet: float = 120.0,
 ) -> dict[str, Any]:
     """Each level on a fresh server (an empty queue), then its numbers checked."""
     server_cores, client_cores = cpu_plan(pin)
@@ -260,6 +262,8 @@ def run(
     for clients, rate in plan:
         tag = f"{rate:g}ps" if rate else f"{clients}c"
         spy = profile.with_name(f"{profile.stem}-{tag}{profile.suffix}") if profile else None
+        if quiet > 0:
+            wait_quiet(quiet)
         server = start_server(cores=server_cores, profile=spy)
         try:
             level, samples = run_level(server, clients, warmup, duration, rate)
@@ -277,6 +281,7 @@ def run(
             ms(r.p99),
             ms(r.worst),
             f"{r.server_cpu:.0%}",
+            f"{r.server_cpu / r.rate * 1000:.2f}" if r.issued else "-",
             f"{r.client_cpu:.0%}",
             f"{r.other_cpu:.0%}",
             ", ".join(f"{n}×{s}" for s, n in sorted(r.errors.items())) or "0",
@@ -292,6 +297,7 @@ def run(
         "p99 ms",
         "max ms",
         "server CPU",
+        "server CPU ms/ticket",
         "client CPU",
         "other load",
         "errors",
@@ -334,12 +340,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--no-pin", action="store_true", help="let server and clients share cores")
     p.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=120.0,
+        help="before each server, wait up to this many seconds for other load to stop",
+    )
+    p.add_argument(
         "--profile", type=Path, help="record each server with py-spy (raw stacks, one file a level)"
     )
     args = p.parse_args(argv)
     levels = tuple(int(c) for c in args.clients.split(",") if c)
     rates = tuple(float(r) for r in args.rates.split(",") if r)
-    result = run(levels, rates, args.duration, args.warmup, not args.no_pin, args.profile)
+    result = run(
+        levels, rates, args.duration, args.warmup, not args.no_pin, args.profile, args.wait_quiet
+    )
     print(result["report"], flush=True)
     if args.profile:
         from .profile import summarise
