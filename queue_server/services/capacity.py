@@ -16,6 +16,7 @@ from .views import iso
 
 ARRIVAL_WINDOW = timedelta(hours=1)
 DEFAULT_TARGET_MINUTES = 15
+MIN_SERVICE_SECONDS = 30  # shorter "services" are slips or hand-overs, not service times
 
 
 def hall_pressure(
@@ -24,7 +25,7 @@ def hall_pressure(
     """Waiting, longest wait, thresholds, alerts and a window suggestion per service.
 
     Arrivals are the tickets issued in the last hour; the service time is the mean of the
-    recent ones (the hall's default before any were measured)."""
+    recent ones of at least half a minute (the hall's default before any were measured)."""
     require_hall(actor, hall)
     cfg = rt.hall(hall)
     now = rt.clock.now()
@@ -47,7 +48,8 @@ def hall_pressure(
             1 for w in windows if w.state is WindowState.OPEN and s.code in w.services
         )
         serving = sum(1 for w in windows if s.code in w.services)
-        minutes = mean_service_minutes(recent[s.code], policy.default_service_minutes)
+        samples = [x for x in recent[s.code] if x >= MIN_SERVICE_SECONDS]
+        minutes = mean_service_minutes(samples, policy.default_service_minutes)
         target = float(target_minutes or s.wait_alert_minutes or DEFAULT_TARGET_MINUTES)
         alerts = []
         if s.waiting_alert is not None and count >= s.waiting_alert:

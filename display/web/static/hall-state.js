@@ -54,6 +54,11 @@ export class HallState {
       else this.windows.set(w.number, w);
       if (w.current) this.lastCall.set(w.number, w.current);
     }
+    // hall.layout_changed: the changed windows (a sign that hears no snapshot needs them)
+    for (const x of data.windows || []) {
+      if (x.active === false) this.windows.delete(x.number);
+      else this.windows.set(x.number, x);
+    }
     if (data.queues) Object.assign(this.queues, data.queues);
     const t = data.ticket;
     if (!t) return null;

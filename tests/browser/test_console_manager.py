@@ -1,0 +1,150 @@
+"""The manager's console in headless Chromium against a real `onewindow serve` (demo hall):
+the live hall map and alerts, a service moved to another window and a temporary window added
+(the board and the window's sign show the new layout at once), undo, statistics with charts
+and the CSV export."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def until(page, predicate: str, arg=None, timeout: float = 15.0):
+    """Poll a JS predicate (the consoles' CSP forbids the eval of wait_for_function)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(predicate, arg)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout} s: {predicate}")
+        time.sleep(0.05)
+
+
+def script_errors(page) -> list[str]:
+    return [e for e in page.errors if "Failed to load resource" not in e]
+
+
+def open_console(hall, new_page):
+    page = new_page(1600, 1000)
+    page.goto(f"{hall.url}/console/sign-in")
+    page.fill("#username", "manager-test")
+    page.fill("#password", hall.password)
+    page.click("#submit")
+    page.wait_for_url("**/console/manager")
+    until(page, "() => document.getElementById('conn').textContent === '已连接'")
+    until(page, "() => document.querySelectorAll('#hallmap .wincard').length === 31")
+    return page
+
+
+def open_display(hall, new_page, path: str, width=1920, height=1080):
+    page = new_page(width, height)
+    page.goto(f"{hall.url}{path}")
+    page.wait_for_selector("body[data-ready='1']")
+    return page
+
+
+def test_a_manager_moves_a_service_and_the_board_follows(demo_hall, new_page, screenshot):
+    token = demo_hall.board
+    board = open_display(demo_hall, new_page, f"/display/board?hall=county&token={token}")
+    sign = open_display(
+        demo_hall, new_page, f"/display/sign?hall=county&window=20&token={token}", 1280, 400
+    )
+    assert board.locator(".tile").count() == 31
+    assert "税务服务" not in sign.locator("#sign-services").inner_text()
+    page = open_console(demo_hall, new_page)
+    share = page.locator("#share").inner_text()
+    assert share.startswith("93.3%")  # 28 of the 30 windows that accept applications
+
+    page.click("#tab-layout")
+    until(page, "() => document.querySelectorAll('#layout-table tbody tr').length === 31")
+    page.select_option("#move-service", "tax")
+    page.select_option("#move-from", "13")
+    page.select_option("#move-to", "20")
+    page.click("#form-move button[type=submit]")
+    until(page, "() => document.getElementById('message').textContent.includes('已生效')")
+    text = page.locator("#message").inner_text()
+    assert "“税务服务”从13号窗口移到20号窗口" in text
+    # the window's sign shows its new service at once; the console's map follows too
+    sign.wait_for_selector("#sign-services:has-text('税务服务')")
+    until(
+        page,
+        "() => document.querySelector('#hallmap .wincard[data-window=\"20\"] .svc')"
+        "?.textContent.includes('税务服务')",
+    )
+    assert "税务服务" not in page.locator('#hallmap .wincard[data-window="13"] .svc').inner_text()
+    screenshot(sign, "console-manager-sign-after-move")
+
+    # a temporary window: the board shows a new tile without being reloaded
+    page.fill("#add-name", "临时税务窗口")
+    page.locator('#add-services input[value="tax"]').check()
+    page.click("#form-add button[type=submit]")
+    until(page, "() => document.getElementById('message').textContent.includes('临时窗口32号')")
+    board.wait_for_selector('.tile[data-window="32"]')
+    assert board.locator('.tile[data-window="32"] .win-name').inner_text() == "临时税务窗口"
+    assert board.locator(".tile").count() == 32
+    until(page, "() => document.getElementById('share').textContent.startsWith('90.3%')")
+    screenshot(board, "console-manager-board-after-change")
+    screenshot(page, "console-manager-layout")
+
+    # undo, twice: the temporary window goes, the service returns to window 13
+    assert "临时窗口32号" in page.locator("#undo-summary").inner_text()
+    page.click("#undo")
+    until(page, "() => document.getElementById('message').textContent.includes('已撤销')")
+    board.wait_for_selector('.tile[data-window="32"]', state="detached")
+    page.click("#undo")
+    until(page, "() => document.getElementById('message').textContent.includes('13号窗口')")
+    sign.wait_for_selector("#sign-services:not(:has-text('税务服务'))")
+    history = page.locator("#history li")
+    assert history.count() == 4 and page.locator("#history li.undone").count() == 2
+    assert page.locator("#undo").is_disabled()
+    assert script_errors(page) == [] and board.errors == [] and sign.errors == []
+
+
+def test_alerts_suggest_windows_and_statistics_export(demo_hall, new_page, screenshot, tmp_path):
+    for _ in range(26):  # the tax queue's alert is at 25 people
+        demo_hall.issue("tax")
+    demo_hall.issue("general")
+    demo_hall.window(11, "open")
+    called = demo_hall.window(11, "call-next")
+    demo_hall.window(11, "start")
+    demo_hall.window(11, "complete")
+    status, _ = demo_hall.server.api(
+        "POST", f"/api/v1/tickets/{called['id']}/evaluate", {"level": 5}
+    )
+    assert status == 201
+    page = open_console(demo_hall, new_page)
+    until(page, "() => document.querySelector('#alerts tr[data-service=\"tax\"].alert')")
+    row = page.locator('#alerts tr[data-service="tax"]')
+    assert row.locator("td").nth(1).inner_text() == "25"
+    advice = row.locator(".advice").inner_text()
+    assert advice.startswith("建议为“税务服务”再开") and "open" in advice
+    card = page.locator('#hallmap .wincard[data-window="11"]')
+    assert "manager-test" not in card.inner_text() and "正在服务" in card.inner_text()
+    screenshot(page, "console-manager-hall")
+
+    page.click("#tab-stats")
+    until(page, "() => document.querySelector('#st-table tbody tr[data-key=\"tax\"]')")
+    tax = page.locator('#st-table tbody tr[data-key="tax"] td')
+    assert [tax.nth(i).inner_text() for i in range(4)] == ["税务服务", "26", "1", "1"]
+    assert page.evaluate("Object.keys(window.__stats.charts).sort()") == [
+        "chart-eval",
+        "chart-tickets",
+        "chart-wait",
+    ]
+    page.select_option("#st-by", "window")
+    until(page, "() => document.querySelector('#st-table tbody tr[data-key=\"11\"]')")
+    screenshot(page, "console-manager-stats")
+    with page.expect_download() as download:
+        page.click("#st-csv")
+    path = tmp_path / "stats.csv"
+    download.value.save_as(path)
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel reads the Chinese
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("窗口,取号数,叫号数,办结数")
+    assert lines[1].startswith("税务综合窗口,0,1,1") and lines[-1].startswith("合计,27,1,1")
+    assert script_errors(page) == []
