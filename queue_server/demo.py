@@ -4,7 +4,7 @@ the addresses to open. Refused unless the configuration says `demo = true`."""
 from __future__ import annotations
 
 from .app import Server
-from .domain.errors import InvalidRequest
+from .domain.errors import AlreadyExists
 from .services import auth
 
 DEMO_PASSWORD = "onewindow-demo"
@@ -37,7 +37,7 @@ def prepare_demo(server: Server, base: str) -> None:
             auth.create_user(
                 rt, username, DEMO_PASSWORD, role, [h for h in user_halls if h in halls], name
             )
-        except InvalidRequest:
+        except AlreadyExists:
             pass  # exists from an earlier run
     for hall in sorted(halls):
         for kind in ("kiosk", "board", "agent"):

@@ -23,9 +23,10 @@ def check_hours(service: Service, local_now: datetime) -> None:
     moment = local_now.time()
     if any(r.contains(moment) for r in service.hours):
         return
-    hours = "、".join(str(r) for r in service.hours) or "-"
+    hours_zh = "、".join(str(r) for r in service.hours) or "-"
+    hours = ", ".join(str(r) for r in service.hours) or "-"
     raise ServiceClosed(
-        f"“{service.name}”当前不在取号时间（{hours}）/ "
+        f"“{service.name}”当前不在取号时间（{hours_zh}）/ "
         f"{service.name_en or service.code} is not issuing tickets now (hours: {hours})",
         service=service.code,
         hours=[str(r) for r in service.hours],

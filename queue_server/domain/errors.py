@@ -59,6 +59,10 @@ class LimitReached(DomainError):
     kind = "limit"
 
 
+class AlreadyExists(DomainError):
+    code = "already_exists"
+
+
 class DuplicateTicket(DomainError):
     code = "duplicate_ticket"
 

@@ -52,10 +52,19 @@ def _view(rt: Runtime, row: Any) -> dict[str, Any]:
     }
 
 
-def book(rt: Runtime, cmd: Book, actor: Principal) -> dict[str, Any]:
-    require_hall(actor, cmd.hall)
+def _require_booker(actor: Principal, hall: str) -> None:
+    """Bookings are made and cancelled by the booking system (an `agent` device) or staff
+    who manage the hall; kiosks and boards only read and check in."""
+    require_hall(actor, hall)
     if not (actor.kind == "system" or actor.role in (DeviceKind.AGENT, Role.MANAGER, Role.ADMIN)):
-        raise Forbidden("只有预约系统或管理员可以预约 / only the booking system or a manager books")
+        raise Forbidden(
+            "只有预约系统或大厅管理员可以预约或取消预约"
+            " / only the booking system or a hall manager books and cancels appointments"
+        )
+
+
+def book(rt: Runtime, cmd: Book, actor: Principal) -> dict[str, Any]:
+    _require_booker(actor, cmd.hall)
     rt.service(cmd.hall, cmd.service)
     if cmd.slot_start.tzinfo is None:
         raise InvalidRequest(
@@ -151,7 +160,7 @@ def cancel(rt: Runtime, ref: str, actor: Principal) -> dict[str, Any]:
     now = rt.clock.now()
     with rt.uow() as uow:
         row = _load(uow, ref)
-        require_hall(actor, row.hall)
+        _require_booker(actor, row.hall)
         if not uow.appointments.cancel(ref):
             raise InvalidTransition(
                 "只能取消未签到的预约 / only a booked appointment can be cancelled"

@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..domain.errors import Forbidden, InvalidRequest, NotFound, Unauthorized
+from ..domain.errors import AlreadyExists, Forbidden, InvalidRequest, NotFound, Unauthorized
 from .runtime import Runtime
 
 SESSION_HOURS = 12
@@ -132,7 +132,7 @@ def create_user(
         rt.hall(hall)
     with rt.uow() as uow:
         if uow.auth.user_by_name(username) is not None:
-            raise InvalidRequest(f"用户名“{username}”已存在 / user '{username}' exists")
+            raise AlreadyExists(f"用户名“{username}”已存在 / user '{username}' exists")
         user_id = uow.auth.add_user(
             username=username,
             display_name=display_name or username,
@@ -158,7 +158,7 @@ def create_device(rt: Runtime, name: str, kind: str, hall: str, actor: str = "sy
     token = "dev_" + secrets.token_urlsafe(32)
     with rt.uow() as uow:
         if uow.auth.device_by_name(name) is not None:
-            raise InvalidRequest(f"设备名“{name}”已存在 / device '{name}' exists")
+            raise AlreadyExists(f"设备名“{name}”已存在 / device '{name}' exists")
         uow.auth.add_device(
             name=name, kind=kind, hall=hall, token_hash=token_hash(token), created_at=rt.clock.now()
         )

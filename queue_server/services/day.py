@@ -46,6 +46,12 @@ def close_day(rt: Runtime, hall: str) -> int:
             hall=hall,
             detail={"expired": len(stale), "through": cutoff.isoformat()},
         )
-        uow.record(DomainEvent("hall.day_closed", hall, {"expired": len(stale)}))
+        uow.record(
+            DomainEvent(
+                "hall.day_closed",
+                hall,
+                {"expired": len(stale), "through": cutoff.isoformat(), "at": now.isoformat()},
+            )
+        )
         uow.commit()
         return len(stale)

@@ -84,7 +84,7 @@ def test_account_errors(api):
     assert set(err["details"]["json"]) == {"username", "password", "role"}
     body = {"username": "li", "password": PASSWORD, "role": "manager", "halls": ["main"]}
     assert api.post(path, "admin", json=body).status_code == 201
-    api.error(api.post(path, "admin", json=body), 400, "invalid_request", "user 'li' exists")
+    api.error(api.post(path, "admin", json=body), 409, "already_exists", "user 'li' exists")
     api.error(
         api.post(path, "admin", json={**body, "username": "wu", "halls": ["nope"]}),
         404,
@@ -188,8 +188,8 @@ def test_device_errors(api):
     api.post(path, "admin", json={"name": "k", "kind": "kiosk", "hall": "main"})
     api.error(
         api.post(path, "admin", json={"name": "k", "kind": "board", "hall": "main"}),
-        400,
-        "invalid_request",
+        409,
+        "already_exists",
         "device 'k' exists",
     )
     api.error(api.post("admin/devices/ghost/revoke", "admin"), 404, "not_found", "ghost")

@@ -146,6 +146,7 @@ def test_cancel_an_appointment(api):
     path = f"appointments/{booked['ref']}/cancel"
     api.error(api.post(path), 401, "unauthorized")
     api.error(api.post(path, "branch_manager"), 403, "forbidden", "main")
+    api.error(api.post(path, "kiosk"), 403, "forbidden", "booking system")
     api.error(api.post("appointments/nosuchref/cancel", "agent"), 404, "not_found")
     assert api.ok("POST", path, "agent")["state"] == "cancelled"
     api.error(api.post(path, "agent"), 409, "invalid_state", "only a booked appointment")
