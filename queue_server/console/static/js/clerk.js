@@ -325,6 +325,27 @@ document.addEventListener("keydown", (event) => {
   run(cmd);
 });
 
+// Events of this window (or a layout change) reload the desk; the hall's other events only
+// carry new waiting counts, applied in place, so a busy hall does not reload every console.
+function onEvent(name, data) {
+  const mine = (w) => w && w.number === config.window;
+  if (name === "hall.layout_changed" || mine(data.window) || mine(data.ticket && data.ticket.window)
+      || (data.ticket && data.ticket.target_window === config.window)) {
+    scheduleRefresh();
+    return;
+  }
+  if (!state.desk || !data.queues) return;
+  let changed = false;
+  for (const q of state.desk.queues) {
+    const fresh = data.queues[q.code];
+    if (fresh) {
+      Object.assign(q, fresh);
+      changed = true;
+    }
+  }
+  if (changed) drawQueues(state.desk.queues);
+}
+
 // --- start ---------------------------------------------------------------------------------
 drawActions();
 bindSignOut();
@@ -336,7 +357,7 @@ connectLive({
     state.windows = snap.windows || [];
     scheduleRefresh();
   },
-  onEvent: () => scheduleRefresh(),
+  onEvent: onEvent,
   onState: (up) => {
     $("conn").textContent = up ? "已连接" : "连接中断，正在重连";
     $("conn").className = up ? "conn up" : "conn down";
