@@ -61,6 +61,20 @@ def register(app: APIFlask) -> None:
     app.config["HTTP_ERROR_SCHEMA"] = ERROR_SCHEMA
     app.config["VALIDATION_ERROR_SCHEMA"] = ERROR_SCHEMA
 
+    @app.spec_processor
+    def document_errors(spec: dict[str, Any]) -> dict[str, Any]:
+        """Every operation that needs a token can answer 401; docs/api.md lists each
+        operation's 403 and 409 refusals with their codes."""
+        content = {"application/json": {"schema": ERROR_SCHEMA}}
+        for operations in spec.get("paths", {}).values():
+            for op in operations.values():
+                responses = op.setdefault("responses", {})
+                if op.get("security"):
+                    responses.setdefault(
+                        "401", {"description": "no or bad token", "content": content}
+                    )
+        return spec
+
     @app.error_processor
     def http_error(error: HTTPError) -> tuple[dict[str, Any], int, Any]:
         detail = error.detail
