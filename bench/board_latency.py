@@ -8,7 +8,7 @@ completes it and calls the next one (as a clerk's "next" does). Latency = the bo
 update (performance.timeOrigin + now, one clock for every page of the browser) - the moment
 before the request. Server on the first core, Chromium on the others (unless --no-pin).
 
-    python -m bench.board_latency [--calls 100] [--boards 1] [--no-pin]
+    python -m bench.board_latency [--calls 100] [--boards 1] [--no-pin] [--wait-quiet 120]
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from .harness import (
     machine_busy,
     pin_self,
     start_server,
+    wait_quiet,
 )
 from .stats import ms, percentile, table
 
@@ -144,9 +145,14 @@ def _round(server: Server, pages: list[Any], figures: Figures | None) -> None:
         figures.http.append(call["http"])
 
 
-def run(calls: int = 100, boards: int = 1, warmup: int = 5, pin: bool = True) -> dict[str, Any]:
+def run(
+    calls: int = 100, boards: int = 1, warmup: int = 5, pin: bool = True, quiet: float = 120.0
+) -> dict[str, Any]:
+    """`quiet`: wait up to that many seconds for the rest of the machine to calm down first."""
     from playwright.sync_api import sync_playwright
 
+    if quiet > 0:
+        wait_quiet(quiet)
     server_cores, client_cores = cpu_plan(pin)
     pin_self(client_cores)  # Chromium inherits the client cores
     server = start_server(cores=server_cores)
@@ -233,8 +239,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--boards", type=int, default=1, help="board pages open in the browser")
     p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--no-pin", action="store_true", help="let server and browser share cores")
+    p.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=120.0,
+        metavar="S",
+        help="wait up to S seconds for other load to stop first (0: do not wait)",
+    )
     args = p.parse_args(argv)
-    result = run(args.calls, args.boards, args.warmup, not args.no_pin)
+    result = run(args.calls, args.boards, args.warmup, not args.no_pin, args.wait_quiet)
     print(result["report"], flush=True)
     return 0 if result["ok"] else 1
 
