@@ -14,6 +14,7 @@ before the request (one machine, one wall clock).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import queue
@@ -224,8 +225,15 @@ def run(
     pin_self(client_cores)
     nprocs = procs or max(1, len(client_cores or os.sched_getaffinity(0)))
     results: list[tuple[str, Level]] = []
+    notes = []
     for kind in kinds:
         module, label = CLIENTS[kind]
+        if kind == "socketio" and importlib.util.find_spec("aiohttp") is None:
+            notes.append(
+                "socketio.AsyncClient boards skipped: they need aiohttp "
+                "(.venv/bin/pip install aiohttp)"
+            )
+            continue
         spy = profile.with_name(f"{profile.stem}-{kind}{profile.suffix}") if profile else None
         if quiet > 0:
             wait_quiet(quiet)
@@ -280,6 +288,7 @@ def run(
             "call-next and the complete, two broadcasts",
             "",
             table(headers, rows),
+            *notes,
             "",
             "other load: CPU used meanwhile by other processes on the machine, in cores; "
             "above ~10% the figures are disturbed",

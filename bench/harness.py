@@ -33,6 +33,7 @@ WINDOW = 1
 MANAGER = "bench-manager"
 PASSWORD = "bench-password-1"
 HOST = "127.0.0.1"
+_CORES = sorted(os.sched_getaffinity(0))  # before pin_self narrows this process
 
 
 def onewindow() -> list[str]:
@@ -43,7 +44,7 @@ def onewindow() -> list[str]:
 
 def cpu_plan(pin: bool = True) -> tuple[set[int] | None, set[int] | None]:
     """(server cores, client cores): the first core for the server, the rest for clients."""
-    cores = sorted(os.sched_getaffinity(0))
+    cores = _CORES
     if not pin or len(cores) < 2:
         return None, None
     return {cores[0]}, set(cores[1:])

@@ -32,19 +32,23 @@ LAYERS = [
     ("eventlet (wsgi server, hub, green sockets)", r"eventlet/"),
     ("onewindow services/domain/adapters", r"queue_server/"),
 ]
+_F = r"(^|\.)"  # py-spy names methods Class.method
 STEPS = [
-    ("issue_ticket (service)", r"^issue_ticket \("),
-    ("  full_ticket_view (ahead, estimate)", r"^full_ticket_view \("),
-    ("  ticket_event (queue counts for the event)", r"^ticket_event \("),
-    ("  uow.commit", r"^commit \(.*queue_server/adapters/uow"),
-    ("  audit insert", r"^audit \(.*queue_server/adapters/uow"),
-    ("  next_number", r"^next_number \("),
-    ("call_next (service)", r"^call_next \(.*services/calling"),
-    ("authenticate (token lookup)", r"^authenticate \(.*services/auth"),
-    ("Realtime.publish (Socket.IO emits)", r"^publish \(.*queue_server/realtime"),
-    ("APIFlask input validation", r"^_validate|validate_python|model_validate"),
-    ("response: output schema + JSON", r"^(_response|make_response|_sanitize|dumps|jsonify) "),
-    ("snapshot on connect", r"^(hall_snapshot|snapshot) \("),
+    ("issue_ticket (service)", _F + r"issue_ticket \("),
+    ("  full_ticket_view (people ahead, estimate)", _F + r"full_ticket_view \("),
+    ("  ticket_event (queue counts for the event)", _F + r"ticket_event \("),
+    ("  next_number (counter upsert)", _F + r"next_number \(.*tickets_repo"),
+    ("  insert the ticket", _F + r"add \(.*tickets_repo"),
+    ("  audit insert", _F + r"audit \(.*adapters/uow"),
+    ("  commit", _F + r"commit \(.*adapters/uow"),
+    ("call_next (service)", _F + r"call_next \(.*services/calling"),
+    ("complete (service)", _F + r"complete \(.*services/calling"),
+    ("authenticate (token lookup)", _F + r"authenticate \(.*services/auth"),
+    ("Realtime.publish (Socket.IO emits)", _F + r"publish \(.*queue_server/realtime"),
+    ("Socket.IO writers (frames to each board)", r"_websocket_handler.<locals>.writer"),
+    ("request body validation (pydantic)", r"pydantic.*validate|_validate_input|model_validate"),
+    ("response: output schema + JSON", r"serialize_output|_jsonify"),
+    ("snapshot on connect", _F + r"(hall_snapshot|snapshot) \("),
 ]
 STARTUP = re.compile(r"create_app|<module>|_find_and_load|run_migrations|upgrade \(")
 
