@@ -162,7 +162,7 @@ def test_a_clerk_serves_tickets_with_the_keyboard(demo_hall, new_page, screensho
     screenshot(page, "console-clerk-after")
 
     page.click("#sign-out")
-    page.wait_for_url("**/console/sign-in")
+    page.wait_for_url("**/console/sign-in**")
 
 
 def test_a_clerk_cannot_act_at_another_window(demo_hall, new_page, screenshot):

@@ -4,9 +4,8 @@ when a pad acted for the clerk); evaluations; days and hours of a period."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from conftest import local
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from queue_server.services import calling, evaluation, stats, tickets, windows
 from queue_server.services.auth import SYSTEM, Principal, act_for_clerk, create_device
@@ -14,6 +13,12 @@ from queue_server.services.calling import WindowRef
 from queue_server.services.issuing import IssueTicket, issue_ticket
 
 DAY = date(2026, 11, 25)
+
+
+def local(*args: int) -> datetime:
+    return datetime(*args, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
 W1, W2, W3 = WindowRef("main", 1), WindowRef("main", 2), WindowRef("main", 3)
 
 

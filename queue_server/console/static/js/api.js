@@ -6,6 +6,7 @@ export function readConfig() {
 }
 
 const config = readConfig();
+let leaving = false; // signing out: a request that now meets 401 must not redirect elsewhere
 
 export class ApiError extends Error {
   constructor(status, code, message, details) {
@@ -40,7 +41,7 @@ export async function api(method, path, body) {
   } catch (err) {
     data = null;
   }
-  if (resp.status === 401 && config.user) {
+  if (resp.status === 401 && config.user && !leaving) {
     const next = encodeURIComponent(location.pathname + location.search);
     location.assign(`/console/sign-in?next=${next}`);
   }
@@ -98,10 +99,12 @@ export function bindSignOut() {
     if (!button) continue;
     button.addEventListener("click", async () => {
       if (everywhere && !confirm("结束此账号在所有设备上的登录？/ End every session of this account?")) return;
+      leaving = true;
       try {
         const result = await api("POST", "/console/sign-out", { everywhere });
         location.assign(result.redirect);
       } catch (err) {
+        leaving = false;
         showMessage(err.message);
       }
     });
