@@ -19,9 +19,10 @@ from pathlib import Path
 LAYERS = [
     (
         "SQLite (execute/commit in sqlite3)",
-        r"^(do_execute|do_commit|do_rollback|_execute_context"
-        r"|do_begin|exec_driver_sql|fetchall|fetchone|_on_begin|_on_connect) .*sqlalchemy|"
-        r"\(.*sqlalchemy/engine/default\.py",
+        # the Python frames that call into the sqlite3 C module
+        r"(^|\.)(do_execute|do_execute_no_params|do_commit|do_rollback|do_begin) "
+        r"\(.*sqlalchemy/engine/default\.py|"
+        r"(^|\.)(fetchone|fetchall|fetchmany) \(.*sqlalchemy/engine/cursor\.py",
     ),
     ("SQLAlchemy (compile, rows, pool)", r"sqlalchemy/"),
     ("pydantic (validation, models)", r"pydantic|apiflask/schema_adapters|apiflask/scaffold"),
