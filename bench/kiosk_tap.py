@@ -118,13 +118,21 @@ def _citizens(n: int) -> list[Any]:
     cards = []
     for i in range(n):
         first17 = f"310104198807{1 + i // 900:02d}{100 + i % 900:03d}"
-        cards.append(IdCard(
-            kind="resident", name="测试" + "甲乙丙丁戊己庚辛壬癸"[i % 10], gender_code="2",
-            birth_date=date(1988, 7, 1 + i // 900), id_number=first17 + idnumber.check_character(
-                first17), valid_from=date(2020, 1, 1), valid_to=None, nation_code="01",
-            address="上海市徐汇区测试路2号", issuing_authority="上海市公安局徐汇分局",
-            photo=DEMO_PHOTO,  # a real card's photo is 1,024 bytes: most of the read reply
-        ))
+        cards.append(
+            IdCard(
+                kind="resident",
+                name="测试" + "甲乙丙丁戊己庚辛壬癸"[i % 10],
+                gender_code="2",
+                birth_date=date(1988, 7, 1 + i // 900),
+                id_number=first17 + idnumber.check_character(first17),
+                valid_from=date(2020, 1, 1),
+                valid_to=None,
+                nation_code="01",
+                address="上海市徐汇区测试路2号",
+                issuing_authority="上海市公安局徐汇分局",
+                photo=DEMO_PHOTO,  # a real card's photo is 1,024 bytes: most of the read reply
+            )
+        )
     return cards
 
 
@@ -145,8 +153,9 @@ def _wait(predicate: Callable[[], bool], timeout: float) -> None:
         time.sleep(0.005)
 
 
-def run(taps: int = 20, mm_per_s: float = 200.0, baud: int = 115200,
-        pin: bool = True) -> dict[str, Any]:
+def run(
+    taps: int = 20, mm_per_s: float = 200.0, baud: int = 115200, pin: bool = True
+) -> dict[str, Any]:
     from drivers.idcard.emulator import IdCardEmulator
     from drivers.printer.emulator import PrinterEmulator
     from kiosk.agent import KioskAgent
@@ -180,14 +189,24 @@ def run(taps: int = 20, mm_per_s: float = 200.0, baud: int = 115200,
     )
     agent = KioskAgent(settings, server.kiosk).start()
     now = time.perf_counter
-    _wrap(agent.flow, "on_card", lambda: setattr(current, "card", current.card or now()),
-          lambda: None)
-    _wrap(agent.printing, "status", lambda: current.check.append(now()),
-          lambda: current.check.append(now()))
-    _wrap(agent.hall, "issue", lambda: current.issue.append(now()),
-          lambda: current.issue.append(now()))
-    _wrap(agent.printing, "print_ticket", lambda: setattr(current, "print_start", now()),
-          lambda: None)
+    _wrap(
+        agent.flow, "on_card", lambda: setattr(current, "card", current.card or now()), lambda: None
+    )
+    _wrap(
+        agent.printing,
+        "status",
+        lambda: current.check.append(now()),
+        lambda: current.check.append(now()),
+    )
+    _wrap(
+        agent.hall,
+        "issue",
+        lambda: current.issue.append(now()),
+        lambda: current.issue.append(now()),
+    )
+    _wrap(
+        agent.printing, "print_ticket", lambda: setattr(current, "print_start", now()), lambda: None
+    )
     try:
         _wait(lambda: agent.flow.state.devices.get("reader") is True, 10)
         for i in range(taps):
@@ -217,8 +236,10 @@ def run(taps: int = 20, mm_per_s: float = 200.0, baud: int = 115200,
 def _report(records: list[Tap], taps: int, mm_per_s: float, baud: int) -> dict[str, Any]:
     def ms(values: list[float]) -> list[str]:
         mean = statistics.fmean(values)
-        return [f"{v * 1000:.0f}" for v in (mean, percentile(values, 50),
-                                             percentile(values, 95), max(values))]
+        return [
+            f"{v * 1000:.0f}"
+            for v in (mean, percentile(values, 50), percentile(values, 95), max(values))
+        ]
 
     reader = [r.card - r.placed for r in records]
     check = [r.check[1] - r.check[0] for r in records]
@@ -227,8 +248,10 @@ def _report(records: list[Tap], taps: int, mm_per_s: float, baud: int) -> dict[s
     mechanism = [r.length_mm / mm_per_s for r in records]
     to_cut = [r.printed - r.placed for r in records]
     total = [a + b for a, b in zip(to_cut, mechanism, strict=True)]
-    other = [t - (a + b + c + d + e) for t, a, b, c, d, e in
-             zip(total, reader, check, issue, job, mechanism, strict=True)]
+    other = [
+        t - (a + b + c + d + e)
+        for t, a, b, c, d, e in zip(total, reader, check, issue, job, mechanism, strict=True)
+    ]
     mean_total = statistics.fmean(total)
     line_ms = READ_BYTES * 10 / baud * 1000
     length = statistics.fmean(r.length_mm for r in records)
@@ -247,17 +270,19 @@ def _report(records: list[Tap], taps: int, mm_per_s: float, baud: int) -> dict[s
     ]
     numbers = [r.number for r in records]
     ok = len(records) == taps and len(set(numbers)) == taps
-    report = "\n".join([
-        "## Kiosk: tap to printed ticket",
-        "",
-        f"{taps} taps, each with its own card; reader at {baud} baud 8N1 through a paced pty "
-        f"(card frames alone {line_ms:.0f} ms on the line, poll every 0.25 s); printer on "
-        f"loopback TCP with a modelled {mm_per_s:g} mm/s mechanism. {machine()}.",
-        "",
-        table(["part", "mean ms", "p50", "p95", "max", "share"], rows),
-        "",
-        f"tickets printed: {len(records)}, distinct numbers: {len(set(numbers))}",
-    ])
+    report = "\n".join(
+        [
+            "## Kiosk: tap to printed ticket",
+            "",
+            f"{taps} taps, each with its own card; reader at {baud} baud 8N1 through a paced pty "
+            f"(card frames alone {line_ms:.0f} ms on the line, poll every 0.25 s); printer on "
+            f"loopback TCP with a modelled {mm_per_s:g} mm/s mechanism. {machine()}.",
+            "",
+            table(["part", "mean ms", "p50", "p95", "max", "share"], rows),
+            "",
+            f"tickets printed: {len(records)}, distinct numbers: {len(set(numbers))}",
+        ]
+    )
     return {"report": report, "ok": ok, "total_ms": mean_total * 1000}
 
 

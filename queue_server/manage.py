@@ -11,7 +11,7 @@ from .domain.clock import SystemClock
 from .domain.errors import DomainError
 from .domain.privacy import IdHasher
 from .hallconfig import ConfigError, load_installation
-from .services import auth
+from .services import accounts, auth
 from .services.day import close_day
 from .services.runtime import Runtime
 from .settings import Settings
@@ -80,9 +80,6 @@ def _device(rt: Runtime, args: argparse.Namespace) -> int:
                 state = "revoked" if d.revoked_at else "active"
                 print(f"{d.name:24} {d.kind:6} {d.hall:20} {state}")
     else:
-        with rt.uow() as uow:
-            count = uow.auth.revoke_device(args.name, rt.clock.now())
-            uow.audit(rt.clock.now(), "device.revoke", "system", detail={"device": args.name})
-            uow.commit()
+        count = accounts.revoke_device(rt, auth.SYSTEM, args.name)
         print(f"{count} device token(s) revoked")
     return 0

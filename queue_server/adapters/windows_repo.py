@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from ..domain.errors import ConcurrentUpdate
 from ..domain.windows import Window, WindowState
@@ -18,6 +18,11 @@ _FIELDS = (
     "hall number name area zone pause_reason clerk current_ticket priority_streak "
     "led_address active version"
 ).split()
+
+# Built once (it runs on every ticket issued: see bench/ and docs/performance.md).
+_OPEN_SERVICES = select(W.c.services).where(
+    W.c.hall == bindparam("hall"), W.c.state == WindowState.OPEN.value, W.c.active.is_(True)
+)
 
 
 def _to_window(row: Any) -> Window:
@@ -50,11 +55,7 @@ class WindowRepository:
 
     def open_serving(self, hall: str, service: str) -> int:
         """How many open windows serve `service` now."""
-        rows = self.conn.execute(
-            select(W.c.services).where(
-                W.c.hall == hall, W.c.state == WindowState.OPEN.value, W.c.active.is_(True)
-            )
-        )
+        rows = self.conn.execute(_OPEN_SERVICES, {"hall": hall})
         return sum(1 for (services,) in rows if service in (services or []))
 
     def next_number(self, hall: str) -> int:

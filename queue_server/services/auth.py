@@ -247,12 +247,18 @@ def authenticate(rt: Runtime, token: str) -> Principal:
     """The principal behind a bearer token, or Unauthorized."""
     now = rt.clock.now()
     digest = token_hash(token)
+    if token.startswith("dev_"):
+        cached = rt.devices.get(digest)
+        if cached is not None:
+            return cached
     with rt.uow(write=False) as uow:
         if token.startswith("dev_"):
             device = uow.auth.device(digest)
             if device is None or device.revoked_at is not None:
                 raise Unauthorized("设备令牌无效或已吊销 / the device token is unknown or revoked")
-            return Principal(device.name, "device", device.kind, frozenset({device.hall}))
+            principal = Principal(device.name, "device", device.kind, frozenset({device.hall}))
+            rt.devices.put(digest, principal)
+            return principal
         row = uow.auth.session(digest)
     if row is None or row.revoked_at is not None or row.expires_at <= now or not row.active:
         raise Unauthorized("登录已失效，请重新登录 / your session has ended: sign in again")

@@ -22,14 +22,15 @@ def ticket_event(
     view: dict[str, Any] | None = None,
     services: set[str] | None = None,
     extra: dict[str, Any] | None = None,
+    queues: dict[str, dict[str, Any]] | None = None,
 ) -> DomainEvent:
     """An event about one ticket: the ticket, the window it concerns (after the change) and
-    the waiting counts of the services it touched."""
+    the waiting counts of the services it touched (`queues` when the caller has them)."""
     touched = {ticket.service} | (services or set())
     payload: dict[str, Any] = {
         "ticket": view or ticket_view(rt, ticket, window=window),
         "window": window_view(rt, window, _held(ticket, window)) if window else None,
-        "queues": queue_counts(rt, uow, ticket.hall, touched),
+        "queues": queues if queues is not None else queue_counts(rt, uow, ticket.hall, touched),
         "at": rt.clock.now().isoformat(),
     }
     if extra:

@@ -20,7 +20,7 @@ from ..domain.tickets import PriorityReason, Ticket
 from .auth import Principal, require_issue
 from .events import ticket_event
 from .runtime import Runtime
-from .views import full_ticket_view
+from .views import full_ticket_view, queue_counts
 
 # Document kinds whose number follows GB 11643 (the HK/Macao/Taiwan residence permit does too).
 CHECKED_KINDS = {"resident", "hmt_permit"}
@@ -152,8 +152,12 @@ def issue_ticket(
                 ticket_number=ticket.display_number,
                 detail={"service": service.code, "priority": reason, "channel": cmd.channel},
             )
-            view = full_ticket_view(rt, uow, ticket)
-            uow.record(ticket_event(rt, uow, "ticket.issued", ticket, view=view))
+            # Everyone already waiting for the service is ahead of a new normal ticket, so the
+            # event's waiting count gives the place; a green-channel ticket is counted.
+            queues = queue_counts(rt, uow, cmd.hall, {service.code})
+            ahead = queues[service.code]["waiting"] - 1 if reason is None else None
+            view = full_ticket_view(rt, uow, ticket, ahead=ahead)
+            uow.record(ticket_event(rt, uow, "ticket.issued", ticket, view=view, queues=queues))
             uow.commit()
     except IntegrityError as exc:
         return _after_conflict(rt, key, exc)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..adapters.directory import ServiceDirectory, sync_installation
@@ -14,6 +17,34 @@ from ..domain.errors import NotFound
 from ..domain.privacy import IdHasher
 from ..hallconfig.schema import Hall, Installation, QueuePolicy, Service
 
+# A device token is looked up at most this often per process: a kiosk issuing hundreds of
+# tickets an hour need not read the database on every request. Revoking a token clears the
+# cache of the process that revoked it at once; other workers stop honouring it within this.
+DEVICE_TOKEN_SECONDS = 10.0
+
+
+class TtlCache:
+    """A small per-process map whose entries expire after `ttl` seconds (monotonic time)."""
+
+    def __init__(self, ttl: float, now: Callable[[], float] = time.monotonic):
+        self.ttl = ttl
+        self._now = now
+        self._items: dict[str, tuple[float, Any]] = {}
+
+    def get(self, key: str) -> Any:
+        hit = self._items.get(key)
+        if hit is None or hit[0] <= self._now():
+            return None
+        return hit[1]
+
+    def put(self, key: str, value: Any) -> None:
+        if len(self._items) > 10_000:
+            self._items.clear()
+        self._items[key] = (self._now() + self.ttl, value)
+
+    def clear(self) -> None:
+        self._items.clear()
+
 
 @dataclass
 class Runtime:
@@ -22,6 +53,7 @@ class Runtime:
     clock: Clock
     hasher: IdHasher
     directory: ServiceDirectory = field(default_factory=lambda: ServiceDirectory({}))
+    devices: TtlCache = field(default_factory=lambda: TtlCache(DEVICE_TOKEN_SECONDS))
 
     @classmethod
     def start(

@@ -94,20 +94,28 @@ class _MeanCache:
 _means = _MeanCache()
 
 
-def estimate(rt: Runtime, uow: UnitOfWork, ticket: Ticket) -> tuple[int | None, int | None]:
-    """People ahead and estimated wait in minutes, for a waiting ticket."""
+def estimate(
+    rt: Runtime, uow: UnitOfWork, ticket: Ticket, ahead: int | None = None
+) -> tuple[int | None, int | None]:
+    """People ahead (counted unless the caller knows) and estimated wait in minutes, for a
+    waiting ticket."""
     if ticket.state is not TicketState.WAITING:
         return None, None
-    ahead = uow.tickets.ahead_of(ticket)
+    if ahead is None:
+        ahead = uow.tickets.ahead_of(ticket)
     windows = uow.windows.open_serving(ticket.hall, ticket.service)
     minutes = _means.get(rt, uow, ticket.hall, ticket.service)
     return ahead, estimated_wait_minutes(ahead, windows, minutes)
 
 
 def full_ticket_view(
-    rt: Runtime, uow: UnitOfWork, ticket: Ticket, window: Window | None = None
+    rt: Runtime,
+    uow: UnitOfWork,
+    ticket: Ticket,
+    window: Window | None = None,
+    ahead: int | None = None,
 ) -> dict[str, Any]:
-    ahead, wait = estimate(rt, uow, ticket)
+    ahead, wait = estimate(rt, uow, ticket, ahead)
     if window is None and ticket.window is not None:
         window = uow.windows.get(ticket.hall, ticket.window)
     return ticket_view(rt, ticket, window=window, ahead=ahead, wait_minutes=wait)

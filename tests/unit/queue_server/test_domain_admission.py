@@ -112,3 +112,18 @@ def test_masking_and_keyed_hash():
     assert "11010519491231002X" not in h("11010519491231002X")
     with pytest.raises(ValueError):
         IdHasher(b"short")
+
+
+def test_device_token_cache_expires():
+    from queue_server.services.runtime import TtlCache
+
+    now = [100.0]
+    cache = TtlCache(10.0, now=lambda: now[0])
+    cache.put("t", "kiosk-1")
+    now[0] = 109.9
+    assert cache.get("t") == "kiosk-1"
+    now[0] = 110.0
+    assert cache.get("t") is None
+    cache.put("t", "kiosk-1")
+    cache.clear()
+    assert cache.get("t") is None
