@@ -112,6 +112,16 @@ counters = Table(
     Column("last_number", Integer, nullable=False),
 )
 
+# How many tickets wait for each service, kept by the ticket repository in the same
+# transaction as every change of a ticket's state or service: reading it costs the same with
+# ten or ten thousand tickets waiting.
+queue_stats = Table(
+    "queue_stats",
+    metadata,
+    Column("service_id", Integer, ForeignKey("services.id"), primary_key=True),
+    Column("waiting", Integer, nullable=False),
+)
+
 id_counters = Table(
     "id_counters",
     metadata,

@@ -62,12 +62,30 @@ def _bump(dialect: Any, table: Any, keys: list[str], counter: str) -> Any:
 
 
 _AHEAD_OF = {False: _ahead_of(False), True: _ahead_of(True)}
-# By the hall's service ids rather than its code: the waiting index then covers the query.
-_WAITING_BY_SERVICE = (
-    select(T.c.service_id, func.count(), func.min(T.c.queued_at))
-    .where(T.c.state == "waiting", T.c.service_id.in_(bindparam("ids", expanding=True)))
-    .group_by(T.c.service_id)
-)
+# Counts come from queue_stats; the earliest queue time is one index seek per service.
+QS = t.queue_stats
+
+
+def _waiting(ids: Any) -> Any:
+    oldest = (
+        select(func.min(T.c.queued_at))
+        .where(T.c.state == "waiting", T.c.service_id == QS.c.service_id)
+        .scalar_subquery()
+    )
+    return select(QS.c.service_id, QS.c.waiting, oldest).where(ids, QS.c.waiting > 0)
+
+
+# One service (every ticket issued) with a plain parameter; several with an expanding one.
+_WAITING_ONE = _waiting(QS.c.service_id == bindparam("id"))
+_WAITING_MANY = _waiting(QS.c.service_id.in_(bindparam("ids", expanding=True)))
+_QUEUE_DELTA = {
+    pg: d.insert(QS)
+    .values(service_id=bindparam("sid"), waiting=bindparam("delta"))
+    .on_conflict_do_update(
+        index_elements=[QS.c.service_id], set_={"waiting": QS.c.waiting + bindparam("delta")}
+    )
+    for pg, d in ((False, sqlite), (True, postgresql))
+}
 _NEXT_NUMBER = {
     pg: _bump(d, t.counters, ["service_id", "service_day"], "last_number")
     for pg, d in ((False, sqlite), (True, postgresql))
@@ -84,9 +102,11 @@ class TicketRepository:
         self.conn = conn
         self.dir = directory
         self.postgres = postgres
+        self._loaded: dict[int, tuple[str, int]] = {}  # id -> (state, service_id) as read
 
     # --- mapping ------------------------------------------------------------------------
     def _to_ticket(self, row: Any) -> Ticket:
+        self._loaded[row.id] = (row.state, row.service_id)
         values = {name: getattr(row, name) for name in _FIELDS}
         return Ticket(
             id=row.id,
@@ -166,12 +186,24 @@ class TicketRepository:
         }
         return int(self.conn.scalar(_AHEAD_OF[ticket.priority is not None], params) or 0)
 
-    def waiting_by_service(self, hall: str) -> dict[str, tuple[int, datetime | None]]:
+    def waiting_by_service(
+        self, hall: str, services: set[str] | None = None
+    ) -> dict[str, tuple[int, datetime | None]]:
+        """Waiting count and earliest queue time per service (of `services`, else all)."""
         out: dict[str, tuple[int, datetime | None]] = {}
-        ids = [i for (h, _), i in self.dir.ids.items() if h == hall]
+        ids = [
+            i
+            for (h, code), i in self.dir.ids.items()
+            if h == hall and (services is None or code in services)
+        ]
         if not ids:
             return out
-        for service_id, count, oldest in self.conn.execute(_WAITING_BY_SERVICE, {"ids": ids}):
+        rows = (
+            self.conn.execute(_WAITING_ONE, {"id": ids[0]})
+            if len(ids) == 1
+            else self.conn.execute(_WAITING_MANY, {"ids": ids})
+        )
+        for service_id, count, oldest in rows:
             if isinstance(oldest, str):  # SQLite min() over text skips the type decorator
                 oldest = t.Time.process_result_value(datetime.fromisoformat(oldest), "sqlite")
             out[self.dir.code(service_id)] = (int(count), oldest)
@@ -242,6 +274,8 @@ class TicketRepository:
         cols["device"] = device
         ticket.id = int(self.conn.execute(_INSERT, cols).scalar_one())
         ticket.changed.clear()
+        self._count(None, (cols["state"], cols["service_id"]))
+        self._loaded[ticket.id] = (cols["state"], cols["service_id"])
         return ticket.id
 
     def save(self, ticket: Ticket) -> None:
@@ -253,3 +287,16 @@ class TicketRepository:
             ticket=ticket.public_id,
         )
         save_versioned(self.conn, T, ticket, self._columns(ticket, set(ticket.changed)), conflict)
+        now = (ticket.state.value, self.dir.id(ticket.hall, ticket.service))
+        self._count(self._loaded[ticket.id or 0], now)
+        self._loaded[ticket.id or 0] = now
+
+    def _count(self, before: tuple[str, int] | None, after: tuple[str, int]) -> None:
+        """Keep queue_stats in step: a ticket left or joined a service's waiting line."""
+        if before == after:
+            return
+        statement = _QUEUE_DELTA[self.postgres]
+        if before is not None and before[0] == "waiting":
+            self.conn.execute(statement, {"sid": before[1], "delta": -1})
+        if after[0] == "waiting":
+            self.conn.execute(statement, {"sid": after[1], "delta": 1})

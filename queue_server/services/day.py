@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from ..domain.events import DomainEvent
 from .runtime import Runtime
+from .views import iso
 
 
 def close_day(rt: Runtime, hall: str) -> int:
@@ -50,7 +51,7 @@ def close_day(rt: Runtime, hall: str) -> int:
             DomainEvent(
                 "hall.day_closed",
                 hall,
-                {"expired": len(stale), "through": cutoff.isoformat(), "at": now.isoformat()},
+                {"expired": len(stale), "through": cutoff.isoformat(), "at": iso(now)},
             )
         )
         uow.commit()

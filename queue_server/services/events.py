@@ -9,7 +9,7 @@ from ..domain.events import DomainEvent
 from ..domain.tickets import Ticket
 from ..domain.windows import Window
 from .runtime import Runtime
-from .views import queue_counts, ticket_view, window_view
+from .views import iso, queue_counts, ticket_view, window_view
 
 
 def ticket_event(
@@ -31,7 +31,7 @@ def ticket_event(
         "ticket": view or ticket_view(rt, ticket, window=window),
         "window": window_view(rt, window, _held(ticket, window)) if window else None,
         "queues": queues if queues is not None else queue_counts(rt, uow, ticket.hall, touched),
-        "at": rt.clock.now().isoformat(),
+        "at": iso(rt.clock.now()),
     }
     if extra:
         payload.update(extra)
@@ -61,7 +61,7 @@ def window_event(
 ) -> DomainEvent:
     payload: dict[str, Any] = {
         "window": window_view(rt, window, held),
-        "at": rt.clock.now().isoformat(),
+        "at": iso(rt.clock.now()),
     }
     if extra:
         payload.update(extra)

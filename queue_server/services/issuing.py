@@ -88,24 +88,22 @@ def issue_ticket(
             "绿色通道请到导办台由工作人员办理 / ask staff at the help desk for the green channel"
         )
     key = f"{actor.name}:{cmd.idempotency_key}" if cmd.idempotency_key else None
-    if key:
-        with rt.uow(write=False) as uow:
-            existing = uow.tickets.by_idempotency_key(key)
-            if existing is not None:
-                return Issued(full_ticket_view(rt, uow, existing), created=False)
     now = rt.clock.now()
-    local = rt.local(cmd.hall, now)
-    day = local.date()
-    admission.check_hours(service, local)
-    number_text, birth = checked_card(cmd.id_card) if cmd.id_card else (None, None)
-    admission.check_identity(service, policy, number_text is not None)
-    on_time = cmd.appointment_slot is not None and admission.appointment_on_time(
-        policy, cmd.appointment_slot, now
-    )
-    reason = admission.green_channel(policy, day, birth, cmd.priority, on_time)
-    id_hash = rt.hasher(number_text) if number_text else None
     try:
         with rt.uow() as uow:
+            existing = uow.tickets.by_idempotency_key(key) if key else None
+            if existing is not None:  # a retry of a tap that was issued: the same ticket
+                return Issued(full_ticket_view(rt, uow, existing), created=False)
+            local = rt.local(cmd.hall, now)
+            day = local.date()
+            admission.check_hours(service, local)
+            number_text, birth = checked_card(cmd.id_card) if cmd.id_card else (None, None)
+            admission.check_identity(service, policy, number_text is not None)
+            on_time = cmd.appointment_slot is not None and admission.appointment_on_time(
+                policy, cmd.appointment_slot, now
+            )
+            reason = admission.green_channel(policy, day, birth, cmd.priority, on_time)
+            id_hash = rt.hasher(number_text) if number_text else None
             if id_hash:
                 issued_today = uow.tickets.bump_id_counter(cmd.hall, day, id_hash) - 1
                 same_service = uow.tickets.count_for_id(cmd.hall, service.code, id_hash, day)

@@ -19,7 +19,7 @@ from ..domain.events import DomainEvent
 from ..domain.tickets import Ticket
 from .auth import DeviceKind, Principal, Role, require_hall
 from .runtime import Runtime
-from .views import full_ticket_view
+from .views import full_ticket_view, iso
 
 
 def _load(uow: Any, public_id: str) -> Ticket:
@@ -36,7 +36,7 @@ def _require_kiosk(actor: Principal, hall: str) -> None:
 
 
 def _event(rt: Runtime, name: str, ticket: Ticket, view: dict[str, Any], **extra: Any) -> Any:
-    payload = {"ticket": view, "at": rt.clock.now().isoformat(), **extra}
+    payload = {"ticket": view, "at": iso(rt.clock.now()), **extra}
     return DomainEvent(name=name, hall=ticket.hall, payload=payload)
 
 
@@ -90,9 +90,7 @@ def request_reprint(
                 )
         row = uow.auth.device_by_name(device)
         if row is None or row.kind != DeviceKind.KIOSK or row.hall != ticket.hall:
-            raise NotFound(
-                f"本大厅没有取号机“{device}” / no kiosk named '{device}' in this hall"
-            )
+            raise NotFound(f"本大厅没有取号机“{device}” / no kiosk named '{device}' in this hall")
         if row.revoked_at is not None:
             raise InvalidRequest(f"取号机“{device}”已停用 / kiosk '{device}' is revoked")
         view = full_ticket_view(rt, uow, ticket)

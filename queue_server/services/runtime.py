@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -54,6 +54,10 @@ class Runtime:
     hasher: IdHasher
     directory: ServiceDirectory = field(default_factory=lambda: ServiceDirectory({}))
     devices: TtlCache = field(default_factory=lambda: TtlCache(DEVICE_TOKEN_SECONDS))
+    # Inputs of the wait estimate, re-read at most this often: an estimate may lag a window
+    # opening by two seconds and the recent service times by fifteen.
+    open_windows: TtlCache = field(default_factory=lambda: TtlCache(2.0))
+    service_means: TtlCache = field(default_factory=lambda: TtlCache(15.0))
 
     @classmethod
     def start(
@@ -63,7 +67,14 @@ class Runtime:
         store.migrate()
         with store.engine.begin() as conn:
             directory = sync_installation(conn, installation)
-        return cls(installation, store, clock, hasher, directory)
+        rt = cls(installation, store, clock, hasher, directory)
+        store.on_commit(rt._forget_windows)
+        return rt
+
+    def _forget_windows(self, events: Iterable[Any]) -> None:
+        """A window opened, closed or changed here: estimates count open windows afresh."""
+        if any(e.name.startswith(("window.", "hall.")) for e in events):
+            self.open_windows.clear()
 
     def uow(self, write: bool = True) -> UnitOfWork:
         return UnitOfWork(self.store, self.directory, write=write)

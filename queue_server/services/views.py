@@ -3,22 +3,24 @@ API returns and the screens receive. Only masked personal data ever leaves throu
 
 from __future__ import annotations
 
-import time
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from ..adapters.uow import UnitOfWork
 from ..domain.estimate import estimated_wait_minutes, mean_service_minutes
 from ..domain.tickets import Ticket, TicketState
 from ..domain.windows import Window
-from .runtime import Runtime
+from .runtime import Runtime, TtlCache
 
 RECENT_CALLS = 12
-_MEAN_TTL_SECONDS = 15.0
 
 
 def iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
+    """UTC as ISO 8601 with a "Z", the form every answer and event uses."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def service_ref(rt: Runtime, hall: str, code: str) -> dict[str, Any]:
@@ -72,26 +74,12 @@ def ticket_view(
     }
 
 
-class _MeanCache:
-    """Mean service minutes per service, re-read at most every few seconds per process."""
-
-    def __init__(self) -> None:
-        self._values: dict[tuple[str, str], tuple[float, float]] = {}
-
-    def get(self, rt: Runtime, uow: UnitOfWork, hall: str, service: str) -> float:
-        key = (hall, service)
-        hit = self._values.get(key)
-        now = time.monotonic()
-        if hit and now - hit[0] < _MEAN_TTL_SECONDS:
-            return hit[1]
-        policy = rt.policy(hall)
-        recent = uow.tickets.recent_service_seconds(hall, service, policy.recent_service_samples)
-        value = mean_service_minutes(recent, policy.default_service_minutes)
-        self._values[key] = (now, value)
-        return value
-
-
-_means = _MeanCache()
+def _cached(cache: TtlCache, key: str, load: Callable[[], Any]) -> Any:
+    value = cache.get(key)
+    if value is None:
+        value = load()
+        cache.put(key, value)
+    return value
 
 
 def estimate(
@@ -103,8 +91,18 @@ def estimate(
         return None, None
     if ahead is None:
         ahead = uow.tickets.ahead_of(ticket)
-    windows = uow.windows.open_serving(ticket.hall, ticket.service)
-    minutes = _means.get(rt, uow, ticket.hall, ticket.service)
+    hall, service = ticket.hall, ticket.service
+    policy = rt.policy(hall)
+    key = f"{hall}/{service}"
+    windows = _cached(rt.open_windows, key, lambda: uow.windows.open_serving(hall, service))
+    minutes = _cached(
+        rt.service_means,
+        key,
+        lambda: mean_service_minutes(
+            uow.tickets.recent_service_seconds(hall, service, policy.recent_service_samples),
+            policy.default_service_minutes,
+        ),
+    )
     return ahead, estimated_wait_minutes(ahead, windows, minutes)
 
 
@@ -126,7 +124,7 @@ def queue_counts(
 ) -> dict[str, dict[str, Any]]:
     """Waiting count and longest wait per service of a hall (all services, zeros included)."""
     now = rt.clock.now()
-    waiting = uow.tickets.waiting_by_service(hall)
+    waiting = uow.tickets.waiting_by_service(hall, only)
     out = {}
     for s in rt.hall(hall).services:
         if only is not None and s.code not in only:

@@ -56,7 +56,7 @@ def test_create_list_disable_and_enable_accounts(api):
         "halls": ["main"],
         "active": True,
         "locked": False,
-        "created_at": "2026-11-25T01:00:00+00:00",
+        "created_at": "2026-11-25T01:00:00Z",
     }
     users = {u["username"]: u for u in api.ok("GET", "admin/users", "admin")["users"]}
     assert set(users) == {"admin", "zhang.wei"}
@@ -153,7 +153,7 @@ def test_devices_register_list_and_revoke(api):
             "kind": "kiosk",
             "hall": "main",
             "active": True,
-            "created_at": "2026-11-25T01:00:00+00:00",
+            "created_at": "2026-11-25T01:00:00Z",
             "revoked_at": None,
         }
     ]

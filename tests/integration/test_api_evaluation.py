@@ -35,7 +35,7 @@ def test_the_citizen_rates_once(api):
         "negative": True,
         "source": "citizen",
         "window": 1,
-        "at": "2026-11-25T01:00:00+00:00",
+        "at": "2026-11-25T01:00:00Z",
     }
     err = api.error(
         api.post(f"tickets/{ticket['id']}/evaluate", json={"level": 5}),
@@ -152,7 +152,7 @@ def test_the_clerk_invites_the_citizen_to_rate(api):
         "window": 1,
         "ticket": ticket["id"],
         "levels": LEVELS,
-        "at": "2026-11-25T01:00:00+00:00",
+        "at": "2026-11-25T01:00:00Z",
     }
     assert (
         api.ok("POST", "halls/main/windows/1/invite-evaluation", "agent")["ticket"]

@@ -92,6 +92,10 @@ def _check(url: str, calls: list, errors: list) -> None:
             for service_id, count in per_service.items():
                 numbers = sorted(n for s, n in rows if s == service_id)
                 assert numbers == list(range(1, count + 1))  # no duplicate, no gap
+            kept = dict(
+                c.execute(select(t.queue_stats.c.service_id, t.queue_stats.c.waiting)).all()
+            )
+            assert set(kept.values()) <= {0}  # the kept waiting counts agree: all served
             states = Counter(c.execute(select(t.tickets.c.state)).scalars())
             assert states == {"done": ISSUERS * PER_ISSUER}
             call_audit = c.execute(

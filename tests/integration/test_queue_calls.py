@@ -215,3 +215,50 @@ def test_window_states_and_events(rt, events):
         "window.resume",
         "window.close",
     ]
+
+
+def test_kept_waiting_counts_match_the_tickets(rt, clock):
+    """queue_stats follows every way into and out of a waiting line."""
+    from sqlalchemy import func, select
+
+    from queue_server.adapters import tables as t
+    from queue_server.services.day import close_day
+
+    def check():
+        with rt.uow(write=False) as uow:
+            kept = dict(
+                uow.conn.execute(select(t.queue_stats.c.service_id, t.queue_stats.c.waiting)).all()
+            )
+            real = dict(
+                uow.conn.execute(
+                    select(t.tickets.c.service_id, func.count())
+                    .where(t.tickets.c.state == "waiting")
+                    .group_by(t.tickets.c.service_id)
+                ).all()
+            )
+        assert {k: v for k, v in kept.items() if v} == real
+
+    open_(W1, W2, W3)
+    a, b, c = issue(rt), issue(rt), issue(rt, "general")
+    check()
+    calling.call_next(rt, W2, SYSTEM)
+    check()
+    calling.transfer(rt, W2, SYSTEM, to_service="general")
+    check()
+    calling.call_next(rt, W1, SYSTEM)
+    for _ in range(2):
+        calling.recall(rt, W1, SYSTEM)
+    calling.no_show(rt, W1, SYSTEM)
+    tickets.rejoin(rt, b["id"] if a["id"] != b["id"] else a["id"], SYSTEM)
+    check()
+    tickets.cancel(rt, c["id"], None, "不办了")
+    check()
+    clock.set(local_time(2026, 11, 25, 18, 30))
+    close_day(rt, "main")
+    check()
+
+
+def local_time(*args):
+    from conftest import local
+
+    return local(*args)

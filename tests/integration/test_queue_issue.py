@@ -71,9 +71,8 @@ def test_estimate_uses_recent_service_times(rt, clock):
     calling.start(rt, w, SYSTEM)
     clock.advance(minutes=3)
     calling.complete(rt, w, SYSTEM)
-    from queue_server.services import views
 
-    views._means._values.clear()
+    rt.service_means.clear()
     third = issue(rt)
     assert third["waiting_ahead"] == 1 and third["estimated_wait_minutes"] == 3
 
