@@ -6,6 +6,7 @@ halls, wires the event publisher and registers the API.
 
 from __future__ import annotations
 
+import atexit
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from flask_socketio import SocketIO
 from display.web import init_display
 
 from . import __version__, api, console
+from .adapters.checkpointer import Checkpointer
 from .adapters.store import Store
 from .domain.clock import Clock, SystemClock
 from .domain.privacy import IdHasher
@@ -45,13 +47,22 @@ class Server:
     settings: Settings
 
     def run(self) -> None:
-        self.socketio.run(
-            self.app,
-            host=self.settings.host,
-            port=self.settings.port,
-            allow_unsafe_werkzeug=self.settings.async_mode == "threading",
-            log_output=False,
-        )
+        """Serve until stopped; on the embedded SQLite a checkpointer process runs beside."""
+        path = self.runtime.store.sqlite_path
+        checkpointer = Checkpointer(path).start() if path is not None else None
+        if checkpointer is not None:
+            atexit.register(checkpointer.stop)
+        try:
+            self.socketio.run(
+                self.app,
+                host=self.settings.host,
+                port=self.settings.port,
+                allow_unsafe_werkzeug=self.settings.async_mode == "threading",
+                log_output=False,
+            )
+        finally:
+            if checkpointer is not None:
+                checkpointer.stop()
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None) -> Server:
@@ -80,6 +91,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Server:
         },
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
     app.security_schemes = {"BearerAuth": {"type": "http", "scheme": "bearer"}}
     app.extensions["onewindow"] = rt
     api.register(app)

@@ -5,6 +5,7 @@ processes while WAL readers go on; in-process writers also queue on a lock (a gr
 eventlet) so that no greenlet ever sits in SQLite's busy wait, which would stall the whole
 process. Commits use `synchronous=NORMAL`: durable once the WAL is checkpointed, well under a
 millisecond each; a power cut can lose the last moments of commits but never corrupts the file.
+Checkpoints run in a separate process (see checkpointer.py), so no request waits for one.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+
+from .checkpointer import SAFETY_NET_PAGES
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -57,6 +60,14 @@ class Store:
 
         upgrade(self.engine)
 
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The database file of an SQLite store (None for memory or PostgreSQL)."""
+        database = self.url.database or ""
+        if not self.is_sqlite or database in ("", ":memory:") or database.startswith("file:"):
+            return None
+        return Path(database)
+
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -71,6 +82,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={SAFETY_NET_PAGES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
