@@ -1,4 +1,5 @@
-"""`python -m bench` (or `make bench`): every benchmark of the hall server, one after the
+"""`python -m bench` (or `make bench`): every benchmark (issuing, fan-out to Socket.IO
+clients, call-next to a board in a browser, tap to printed ticket at a kiosk), one after the
 other, each against its own fresh server; prints the figures as Markdown tables.
 
     python -m bench [--quick] [--no-pin]
@@ -13,7 +14,7 @@ import sys
 import time
 from datetime import UTC, datetime
 
-from . import fanout, issue
+from . import board_latency, fanout, issue, kiosk_tap
 from .harness import machine
 
 
@@ -49,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     results = [
         issue.run(duration=duration, pin=pin, quiet=args.wait_quiet),
         fanout.run(rounds=rounds, pin=pin, quiet=args.wait_quiet),
+        board_latency.run(calls=30 if args.quick else 100, pin=pin, quiet=args.wait_quiet),
+        kiosk_tap.run(taps=10 if args.quick else 30, pin=pin),
     ]
     for result in results:
         print(result["report"] + "\n", flush=True)
