@@ -10,6 +10,7 @@ import atexit
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from apiflask import APIFlask
 from flask import abort, send_from_directory
@@ -29,6 +30,7 @@ from .services.runtime import Runtime
 from .settings import REPO, Settings
 
 log = logging.getLogger(__name__)
+MAX_CONNECTIONS = 10_000
 
 # Browser assets come from npm (package-lock.json), served from the installation: no CDN.
 VENDOR = {
@@ -52,14 +54,15 @@ class Server:
         checkpointer = Checkpointer(path).start() if path is not None else None
         if checkpointer is not None:
             atexit.register(checkpointer.stop)
+        options: dict[str, Any] = {"log_output": False}
+        if self.settings.async_mode == "eventlet":
+            # Every board, sign and phone holds a connection; eventlet's default ceiling of
+            # 1,024 would make clerks' requests wait behind them (raise LimitNOFILE to match).
+            options["max_size"] = MAX_CONNECTIONS
+        else:
+            options["allow_unsafe_werkzeug"] = True
         try:
-            self.socketio.run(
-                self.app,
-                host=self.settings.host,
-                port=self.settings.port,
-                allow_unsafe_werkzeug=self.settings.async_mode == "threading",
-                log_output=False,
-            )
+            self.socketio.run(self.app, host=self.settings.host, port=self.settings.port, **options)
         finally:
             if checkpointer is not None:
                 checkpointer.stop()
