@@ -1,8 +1,9 @@
 """The production entry point: `onewindow serve` and `onewindow demo`.
 
 eventlet is confined here: `eventlet.monkey_patch()` runs first, before anything imports
-`socket`, `threading` or a database driver; psycopg2 is made green by psycogreen so a slow
-query does not stall other connections. Every other module uses Socket.IO's own `sleep` and
+`socket`, `threading` or a database driver; it also makes psycopg2 green (eventlet's psycopg
+patcher installs a wait callback), so a query waiting in PostgreSQL does not stall other
+connections (tests/e2e/test_postgres_green.py). Every other module uses Socket.IO's own `sleep` and
 `start_background_task`, so the async mode can change in this one place.
 """
 
@@ -17,11 +18,6 @@ def main(options: dict[str, Any]) -> int:
         import eventlet
 
         eventlet.monkey_patch()
-        database = options.get("database") or ""
-        if database.startswith(("postgresql", "postgres")):
-            from psycogreen.eventlet import patch_psycopg
-
-            patch_psycopg()
     import logging
 
     from .app import create_app

@@ -29,7 +29,7 @@ class Store:
     def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10):
         self.url = make_url(url)
         if self.url.drivername == "postgresql":
-            # psycopg2 is the driver we ship (psycogreen makes it green under eventlet);
+            # psycopg2 is the driver we ship (eventlet's monkey_patch makes it green);
             # SQLAlchemy 2.1 would otherwise pick psycopg 3 for a bare postgresql:// URL.
             self.url = self.url.set(drivername="postgresql+psycopg2")
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
