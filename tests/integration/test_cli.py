@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import HALL_TOML, ROOT
+from testkit import HALL_TOML, ROOT
 
 ONEWINDOW = [sys.executable, "-m", "queue_server.cli"]
 

@@ -1,8 +1,8 @@
 """Appointments: booked, checked in once at a kiosk, green channel when on time."""
 
 import pytest
-from conftest import local
 from test_queue_issue import young
+from testkit import local
 
 from queue_server.domain.errors import Forbidden, InvalidRequest, InvalidTransition, NotFound
 from queue_server.services import appointments as appt

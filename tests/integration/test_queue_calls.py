@@ -259,6 +259,6 @@ def test_kept_waiting_counts_match_the_tickets(rt, clock):
 
 
 def local_time(*args):
-    from conftest import local
+    from testkit import local
 
     return local(*args)

@@ -3,8 +3,8 @@
 from datetime import date, timedelta
 
 import pytest
-from conftest import local
 from sqlalchemy import select, text
+from testkit import local
 
 from queue_server.adapters import tables as t
 from queue_server.domain.errors import (

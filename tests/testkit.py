@@ -1,0 +1,160 @@
+"""Helpers the tests share: paths, the hall's time, a real server process.
+
+A plain module (not conftest.py): tests import it by name, and several conftest.py files in
+sub-folders would otherwise shadow one another for `from conftest import ...`.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+HALL_TOML = ROOT / "tests" / "fixtures" / "queue" / "hall.toml"
+DEMO_TOML = ROOT / "config" / "demo" / "installation.toml"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+PG_ADMIN_URL = os.environ.get("ONEWINDOW_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def local(*args: int) -> datetime:
+    """A moment in the hall's time zone (Asia/Shanghai)."""
+    return datetime(*args, tzinfo=SHANGHAI)
+
+
+# --- a real server process ------------------------------------------------------------------
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class HallServer:
+    """`onewindow serve` in a subprocess (eventlet, the production entry point)."""
+
+    def __init__(
+        self,
+        config: Path,
+        data_dir: Path,
+        *,
+        database: str = "",
+        redis: str = "",
+        port: int | None = None,
+        extra: list[str] | None = None,
+    ):
+        self.config = config
+        self.data_dir = data_dir
+        self.database = database
+        self.redis = redis
+        self.port = port or free_port()
+        self.extra = extra or []
+        self.proc = None
+        self.log = data_dir / f"server-{self.port}.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def runtime(self):
+        from queue_server.adapters.store import Store
+        from queue_server.domain.clock import SystemClock
+        from queue_server.domain.privacy import IdHasher
+        from queue_server.hallconfig import load_installation
+        from queue_server.services.runtime import Runtime
+        from queue_server.settings import Settings
+
+        s = Settings(config_path=self.config, database_url=self.database, data_dir=self.data_dir)
+        return Runtime.start(
+            load_installation(self.config),
+            Store(s.resolved_database_url()),
+            SystemClock(),
+            IdHasher(s.resolved_secret()),
+        )
+
+    def device(self, name: str, kind: str, hall: str) -> str:
+        from queue_server.services.auth import create_device
+
+        rt = self.runtime()
+        try:
+            return create_device(rt, name, kind, hall)
+        finally:
+            rt.store.dispose()
+
+    def user(self, name: str, role: str, halls: list[str], password: str = "password-1") -> str:
+        from queue_server.services.auth import create_user
+
+        rt = self.runtime()
+        try:
+            create_user(rt, name, password, role, halls)
+        finally:
+            rt.store.dispose()
+        return password
+
+    def start(self, timeout: float = 30.0) -> HallServer:
+        import subprocess
+        import time
+        import urllib.request
+
+        cmd = [
+            str(ROOT / ".venv" / "bin" / "onewindow"),
+            "serve",
+            "--config",
+            str(self.config),
+            "--data-dir",
+            str(self.data_dir),
+            "--port",
+            str(self.port),
+        ]
+        if self.database:
+            cmd += ["--database", self.database]
+        if self.redis:
+            cmd += ["--redis", self.redis]
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.proc = subprocess.Popen(
+            cmd + self.extra,
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=ROOT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(self.url + "/api/v1/health", timeout=1) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"server did not start: {self.log.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except Exception:
+                self.proc.kill()
+                self.proc.wait(5)
+
+    def api(self, method: str, path: str, body=None, token: str | None = None):
+        """A small JSON client: returns (status, json)."""
+        import json
+        import urllib.error
+        import urllib.request
+
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.url + path, data=data, method=method)
+        req.add_header("Content-Type", "application/json")
+        if token:
+            req.add_header("Authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status, json.loads(r.read() or b"null")
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"null")
