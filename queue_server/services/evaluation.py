@@ -127,6 +127,25 @@ def evaluate(rt: Runtime, public_id: str, level: int, actor: Principal | None) -
     return evaluation
 
 
+def evaluation_of(rt: Runtime, public_id: str) -> dict[str, Any] | None:
+    """The ticket's evaluation, or None while it is not rated: the phone page shows it in
+    place of the levels, so a second visit does not offer them again."""
+    with rt.uow(write=False) as uow:
+        ticket = uow.tickets.get_public(public_id)
+        if ticket is None:
+            raise NotFound(f"没有找到该号码 / no ticket with id '{public_id}'")
+        row = StatsRepository(uow.conn, rt.directory).evaluation(ticket.id or 0)
+    if row is None:
+        return None
+    return {
+        "level": row.level,
+        "label": LEVELS[row.level],
+        "negative": row.level <= 2,
+        "source": row.source,
+        "at": iso(row.at),
+    }
+
+
 def window_ticket(rt: Runtime, hall: str, window: int) -> str:
     """The ticket a window's evaluation pad rates: the one in service, else the one the
     window finished last (within the last half hour)."""

@@ -174,3 +174,37 @@ def test_the_clerk_invites_the_citizen_to_rate(api):
         "not_found",
         "no window 7",
     )
+
+
+def test_the_phone_page_knows_the_ticket_was_rated(api):
+    """The phone's page (`/t/<id>`) offers the levels while the ticket is not rated, and
+    once rated, whoever rated it, carries the rating instead (a second visit shows it)."""
+    import json
+    import re
+
+    def page_config(ticket_id: str) -> dict:
+        resp = api.client.get(f"/t/{ticket_id}")
+        assert resp.status_code == 200
+        found = re.search(
+            r'<script id="config" type="application/json">(.*?)</script>',
+            resp.get_data(as_text=True),
+            re.S,
+        )
+        assert found is not None
+        return json.loads(found[1])
+
+    ticket = served(api)
+    config = page_config(ticket["id"])
+    assert config["evaluation"] is None
+    assert config["rateable"] == ["serving", "done"]
+    assert config["levels"]["5"] == ["非常满意", "Very satisfied"]
+    assert config["levels"]["1"] == ["非常不满意", "Very dissatisfied"]
+    api.ok("POST", f"tickets/{ticket['id']}/evaluate", status=201, json={"level": 1})
+    rated = page_config(ticket["id"])["evaluation"]
+    assert rated == {
+        "level": 1,
+        "label": "非常不满意",
+        "negative": True,
+        "source": "citizen",
+        "at": "2026-11-25T01:00:00Z",
+    }

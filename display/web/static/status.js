@@ -1,7 +1,9 @@
 // The citizen's phone (the QR on the slip): the number, people ahead, the estimated wait,
 // live; "it's your turn, go to window 3" when called. The ticket's own events arrive in its
 // room; people ahead change with other tickets' calls, so while waiting the page asks for a
-// fresh view every 20 seconds over the same connection.
+// fresh view every 20 seconds over the same connection. Once the ticket is being served or
+// done, the citizen rates the service here, once (the ticket's id is the capability); a page
+// opened again shows the rating instead of the levels.
 
 import { HallClock } from "./clock.js";
 import { connectLive, stats } from "./live.js";
@@ -14,6 +16,9 @@ const counters = stats();
 const $ = (id) => document.getElementById(id);
 let view = config.initial;
 let socket = null;
+// The ticket's evaluation: {level, label, …}; {level: null} when rated elsewhere unseen.
+let evaluation = config.evaluation ?? null;
+let sending = false;
 
 function figure(node, value, unit) {
   node.replaceChildren(h("span", {}, value), unit ? h("small", {}, unit) : "");
@@ -56,8 +61,56 @@ function draw() {
   }
   setText($("st-area"), waiting && view.wait_area ? `等候区 Wait at: ${view.wait_area}` : "");
   setText($("st-updated"), `更新于 updated ${clock.time.format(clock.now())}`);
+  drawRating();
   if (view.state === "called" && !wasCalled && navigator.vibrate) navigator.vibrate([300, 150, 300]);
   document.body.dataset.rendered = String((counters.renders = (counters.renders ?? 0) + 1));
+}
+
+function drawRating() {
+  const rateable = (config.rateable || []).includes(view.state);
+  const rated = evaluation !== null;
+  $("st-rate").hidden = rated || !rateable;
+  $("st-rated").hidden = !rated;
+  if (rated) {
+    const names = config.levels?.[String(evaluation.level)];
+    setText($("st-rated-zh"), names ? `您的评价：${names[0]}` : "本次服务已评价");
+    setText($("st-rated-en"), names ? `Your rating: ${names[1]}` : "This visit was rated already");
+  }
+  document.body.dataset.rating = rated ? "rated" : rateable ? "open" : "none";
+}
+
+function rateError(message) {
+  const box = $("st-rate-error");
+  box.hidden = !message;
+  setText(box, message || "");
+}
+
+/** Post the level as the citizen: no token and no cookie (a console session on this phone
+ * must not turn the citizen's rating into a clerk's). */
+async function rate(level) {
+  if (sending || evaluation !== null) return;
+  sending = true;
+  const buttons = [...document.querySelectorAll(".st-level")];
+  for (const b of buttons) b.disabled = true;
+  rateError("");
+  try {
+    const response = await fetch(`/api/v1/tickets/${encodeURIComponent(config.ticket)}/evaluate`, {
+      method: "POST",
+      credentials: "omit",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ level }),
+    });
+    const body = await response.json().catch(() => ({}));
+    if (response.ok) evaluation = body;
+    else if (body?.error?.code === "already_evaluated") evaluation = { level: null };
+    else rateError(body?.error?.message || `评价未成功，请重试 / rating failed (${response.status}): try again`);
+  } catch {
+    rateError("网络异常，请稍后重试 / network problem: please try again");
+  } finally {
+    sending = false;
+    for (const b of buttons) b.disabled = false;
+    drawRating();
+  }
 }
 
 function refresh() {
@@ -72,6 +125,9 @@ function onStatus(status) {
   setText($("st-live"), status === "live" ? "● 实时更新 live" : "○ 重新连接中 reconnecting");
 }
 
+for (const button of document.querySelectorAll(".st-level")) {
+  button.addEventListener("click", () => rate(Number(button.dataset.level)));
+}
 draw();
 socket = connectLive({
   auth: { ticket: config.ticket },
@@ -79,6 +135,7 @@ socket = connectLive({
   onSnapshot: (fresh) => { view = fresh; draw(); document.body.dataset.ready = "1"; },
   onEvent: (name, data) => {
     if (!data.ticket || data.ticket.id !== config.ticket) return;
+    if (name === "ticket.evaluated" && data.evaluation) evaluation = data.evaluation;
     view = { ...view, ...data.ticket };
     if (data.ticket.state !== "waiting") {
       view.waiting_ahead = null;
