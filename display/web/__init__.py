@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from display.web.callouts import Callouts, called_windows, hall_phrase
+from display.web.callouts import Callouts, calls_in, hall_phrase
 from display.web.pages import bp
 
 __all__ = ["bp", "init_display"]
@@ -28,10 +28,10 @@ def init_display(
     app.register_blueprint(bp)
 
     def prepare(events: Any) -> None:
-        for hall, window, number in called_windows(events):
-            phrase = hall_phrase(rt.hall(hall), window, number)
+        for call in calls_in(events):
+            phrase = hall_phrase(rt.hall(call.hall), call.window, call.number, call.window_name)
             if phrase is not None:
-                calls.prepare(hall, phrase)
+                calls.prepare(call.hall, phrase)
 
     rt.store.on_commit(prepare)
     return calls

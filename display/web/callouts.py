@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from display.voice.cache import VoiceCache
 from display.voice.text import compose_announcement
@@ -46,20 +46,26 @@ def phrase_for(
     return Phrase(announcement.speech, announcement.display, repeat)
 
 
-def hall_phrase(hall: Any, window: int, number: str) -> Phrase | None:
-    """The phrase for `number` called to `window` in a hall's configuration; None when the
-    window does not exist or the number's prefix is none of the hall's services."""
-    win = next((w for w in hall.windows if w.number == window), None)
+def hall_phrase(
+    hall: Any, window: int, number: str, window_name: str | None = None
+) -> Phrase | None:
+    """The phrase for `number` called to `window` of a hall; None when the window does not
+    exist or the number's prefix is none of the hall's services. `window_name` comes from
+    the hall's live layout (a window a manager added has no entry in the configuration);
+    without it the window is looked up in the configuration."""
+    if window_name is None:
+        win = next((w for w in hall.windows if w.number == window), None)
+        window_name = win.name if win is not None else None
     match = TICKET_NUMBER.match(number)
     service = next((s for s in hall.services if match and s.prefix == match[1]), None)
-    if win is None or service is None:
+    if window_name is None or service is None:
         return None
     policy = hall.policy
     return phrase_for(
         policy.announcement_template,
         number,
         window,
-        win.name,
+        window_name,
         service.name,
         policy.announce_repeat,
     )
@@ -124,8 +130,17 @@ class Callouts:
         self.worker.close()
 
 
-def called_windows(events: Iterable[Any]) -> list[tuple[str, int, str]]:
-    """(hall, window, number) of every call or recall in a batch of domain events."""
+class Call(NamedTuple):
+    """One call or recall to announce; `window_name` as the event carries it (live layout)."""
+
+    hall: str
+    window: int
+    number: str
+    window_name: str | None
+
+
+def calls_in(events: Iterable[Any]) -> list[Call]:
+    """Every call or recall in a batch of domain events."""
     out = []
     for event in events:
         if event.name not in ANNOUNCED:
@@ -133,5 +148,18 @@ def called_windows(events: Iterable[Any]) -> list[tuple[str, int, str]]:
         ticket = event.payload.get("ticket") or {}
         window = event.payload.get("window") or {}
         if ticket.get("number") and window.get("number") is not None:
-            out.append((event.hall, int(window["number"]), str(ticket["number"])))
+            name = window.get("name")
+            out.append(
+                Call(
+                    event.hall,
+                    int(window["number"]),
+                    str(ticket["number"]),
+                    str(name) if name is not None else None,
+                )
+            )
     return out
+
+
+def called_windows(events: Iterable[Any]) -> list[tuple[str, int, str]]:
+    """(hall, window, number) of every call or recall in a batch of domain events."""
+    return [(c.hall, c.window, c.number) for c in calls_in(events)]

@@ -2,7 +2,8 @@
 
 - `/display/board?hall=county&token=...&layout=landscape|portrait&zone=a&audio=1`
 - `/display/sign?hall=county&window=3&token=...`
-- `/t/<ticket id>`: the citizen's phone (the QR on the slip); the ticket id is the capability
+- `/t/<ticket id>`: the citizen's phone (the QR on the slip); the ticket id is the capability,
+  also to rate the service once (`POST /api/v1/tickets/<id>/evaluate`, no token)
 - `/display/voice/<hall>/<window>/<number>.wav?token=...`: one call-out as WAV
 
 Pages are plain HTML, CSS and ES modules (no build step); live data comes over Socket.IO.
@@ -18,8 +19,11 @@ from flask import Blueprint, current_app, jsonify, render_template, request, sen
 from display.voice.errors import VoiceError
 from display.web.callouts import Callouts, hall_phrase
 from queue_server.domain.errors import DomainError, Forbidden, InvalidRequest, NotFound
+from queue_server.domain.windows import Window
+from queue_server.services import evaluation as evaluation_service
 from queue_server.services import tickets as ticket_service
 from queue_server.services.auth import authenticate, require_hall
+from queue_server.services.evaluation import LEVELS
 from queue_server.services.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -33,6 +37,19 @@ bp = Blueprint(
 LAYOUTS = ("landscape", "portrait")
 WAITING_MODES = ("service", "domain")
 _STATUS = {"invalid": 400, "unauthorized": 401, "forbidden": 403, "not_found": 404}
+# The phone's rating buttons, best first (the service's levels with their English names).
+LEVELS_EN = {
+    5: "Very satisfied",
+    4: "Satisfied",
+    3: "Fairly satisfied",
+    2: "Dissatisfied",
+    1: "Very dissatisfied",
+}
+RATEABLE = [state.value for state in evaluation_service.EVALUABLE]
+
+
+class WindowRetired(NotFound):
+    code = "window_retired"
 
 
 def _rt() -> Runtime:
@@ -92,6 +109,24 @@ def _choice(name: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
+def _hall_window(rt: Runtime, hall: str, number: str) -> Window:
+    """An active window of the hall as the live layout has it: a temporary window a manager
+    added has a sign too; a removed one is refused with a page that says so."""
+    window = None
+    if number.isdigit():
+        with rt.uow(write=False) as uow:
+            window = uow.windows.get(hall, int(number))
+    if window is None:
+        raise NotFound(f"没有{number}号窗口 / there is no window '{number}'")
+    if not window.active:
+        raise WindowRetired(
+            f"{number}号窗口已从大厅布局中移除，请把窗口屏改为其他窗口号（window=…）"
+            f" / window {number} was removed from the hall's layout: point this sign at"
+            " another window (window=…)"
+        )
+    return window
+
+
 @bp.get("/display/board")
 def board() -> Any:
     rt = _rt()
@@ -127,13 +162,10 @@ def sign() -> Any:
     hall = request.args.get("hall", "")
     try:
         _admit(rt, hall)
-        number = request.args.get("window", "")
-        numbers = {w.number for w in rt.hall(hall).windows}
-        if not number.isdigit() or int(number) not in numbers:
-            raise NotFound(f"没有{number}号窗口 / there is no window '{number}'")
+        window = _hall_window(rt, hall, request.args.get("window", ""))
     except DomainError as exc:
         return _error_page(exc)
-    config = {**_hall_config(rt, hall), "token": _token(), "window": int(number)}
+    config = {**_hall_config(rt, hall), "token": _token(), "window": window.number}
     return render_template("display/sign.html", page=config)
 
 
@@ -142,11 +174,20 @@ def status(ticket_id: str) -> Any:
     rt = _rt()
     try:
         view = ticket_service.get_ticket(rt, ticket_id)
+        evaluation = evaluation_service.evaluation_of(rt, ticket_id)
     except DomainError as exc:
         return _error_page(exc)
-    config = {**_hall_config(rt, view["hall"]), "ticket": view["id"], "initial": view}
+    config = {
+        **_hall_config(rt, view["hall"]),
+        "ticket": view["id"],
+        "initial": view,
+        "evaluation": evaluation,
+        "rateable": RATEABLE,
+        "levels": {str(level): [zh, LEVELS_EN[level]] for level, zh in LEVELS.items()},
+    }
     del config["domains"]
-    return render_template("display/status.html", page=config, view=view)
+    levels = [(level, zh, LEVELS_EN[level]) for level, zh in LEVELS.items()]
+    return render_template("display/status.html", page=config, view=view, levels=levels)
 
 
 @bp.get("/display/voice/<hall>/<int:window>/<number>.wav")
@@ -154,7 +195,10 @@ def voice(hall: str, window: int, number: str) -> Any:
     """One call-out as WAV: the hall's template and repeats, rendered once, then cached."""
     rt = _rt()
     _admit(rt, hall)
-    phrase = hall_phrase(rt.hall(hall), window, number)
+    with rt.uow(write=False) as uow:
+        live = uow.windows.get(hall, window)
+    name = live.name if live is not None and live.active else None
+    phrase = hall_phrase(rt.hall(hall), window, number, name) if name is not None else None
     if phrase is None:
         raise NotFound(
             f"{window}号窗口或号码“{number}”不属于本大厅 / no window {window} or no ticket "

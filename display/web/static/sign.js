@@ -22,7 +22,7 @@ const PHASES = {
 
 function draw() {
   const { window: w, ticket, phase } = state.tile(config.window);
-  if (!w) return;
+  if (!w) { drawRemoved(); return; }
   document.body.dataset.state = w.state;
   document.body.dataset.phase = phase;
   setText($("sign-name"), w.name);
@@ -41,6 +41,21 @@ function draw() {
     setText($("state-reason"), w.state === "paused" ? w.pause_reason ?? "" : "请到其他窗口办理");
   }
   counters.renders.push({ number: ticket?.number ?? null, at: performance.now() });
+  document.body.dataset.rendered = String(counters.renders.length);
+}
+
+/** The window left the hall's layout (a temporary window removed) while the sign was on. */
+function drawRemoved() {
+  document.body.dataset.state = "removed";
+  document.body.dataset.phase = "none";
+  setText($("sign-ticket"), "—");
+  setText($("sign-label"), "");
+  setText($("sign-service"), "");
+  $("sign-state").hidden = false;
+  setText($("state-zh"), "本窗口已撤销");
+  setText($("state-en"), "This window was removed");
+  setText($("state-reason"), "请到其他窗口办理");
+  counters.renders.push({ number: null, at: performance.now() });
   document.body.dataset.rendered = String(counters.renders.length);
 }
 
