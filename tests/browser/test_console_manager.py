@@ -98,8 +98,12 @@ def test_a_manager_moves_a_service_and_the_board_follows(demo_hall, new_page, sc
     page.click("#undo")
     until(page, "() => document.getElementById('message').textContent.includes('13号窗口')")
     sign.wait_for_selector("#sign-services:not(:has-text('税务服务'))")
-    history = page.locator("#history li")
-    assert history.count() == 4 and page.locator("#history li.undone").count() == 2
+    # the history list is redrawn after the undo's answer: wait for it rather than race it
+    until(
+        page,
+        "() => document.querySelectorAll('#history li').length === 4"
+        " && document.querySelectorAll('#history li.undone').length === 2",
+    )
     assert page.locator("#undo").is_disabled()
     assert script_errors(page) == [] and board.errors == [] and sign.errors == []
 
