@@ -48,10 +48,6 @@ LEVELS_EN = {
 RATEABLE = [state.value for state in evaluation_service.EVALUABLE]
 
 
-class WindowRetired(NotFound):
-    code = "window_retired"
-
-
 def _rt() -> Runtime:
     return current_app.extensions["onewindow"]
 
@@ -119,7 +115,7 @@ def _hall_window(rt: Runtime, hall: str, number: str) -> Window:
     if window is None:
         raise NotFound(f"没有{number}号窗口 / there is no window '{number}'")
     if not window.active:
-        raise WindowRetired(
+        raise NotFound(
             f"{number}号窗口已从大厅布局中移除，请把窗口屏改为其他窗口号（window=…）"
             f" / window {number} was removed from the hall's layout: point this sign at"
             " another window (window=…)"

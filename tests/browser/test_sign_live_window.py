@@ -87,5 +87,5 @@ def test_a_window_added_live_has_a_sign(demo_hall, new_page, screenshot):
     assert response.status == 404
     assert f"{number}号窗口已从大厅布局中移除" in gone.locator("h1").inner_text()
     assert "removed from the hall's layout" in gone.locator(".en").inner_text()
-    assert gone.locator(".code").inner_text() == "window_retired"
+    assert gone.locator(".code").inner_text() == "not_found"
     screenshot(gone, "window-sign-removed")
