@@ -40,28 +40,50 @@ def _event(rt: Runtime, name: str, ticket: Ticket, view: dict[str, Any], **extra
     return DomainEvent(name=name, hall=ticket.hall, payload=payload)
 
 
-def print_failed(
-    rt: Runtime, public_id: str, actor: Principal, reason: str, attempts: int
+def _audit_and_emit(
+    rt: Runtime,
+    uow: Any,
+    now: Any,
+    ticket: Ticket,
+    actor: Principal,
+    action: str,
+    detail: dict[str, Any],
+    event: str,
+    **extra: Any,
 ) -> dict[str, Any]:
-    """A kiosk issued this ticket but could not print it."""
+    """Every kiosk report ends alike: one audit row, one hall event, commit, the ticket's view."""
+    view = full_ticket_view(rt, uow, ticket)
+    uow.audit(
+        now,
+        action,
+        actor.name,
+        hall=ticket.hall,
+        ticket_id=ticket.id,
+        ticket_number=ticket.display_number,
+        detail=detail,
+    )
+    uow.record(_event(rt, event, ticket, view, **extra))
+    uow.commit()
+    return view
+
+
+def _kiosk_report(
+    rt: Runtime, public_id: str, actor: Principal, action: str, event: str, detail: dict[str, Any]
+) -> dict[str, Any]:
+    """A kiosk reports on a ticket of its hall: audited under `action`, sent as `event`."""
     now = rt.clock.now()
     with rt.uow() as uow:
         ticket = _load(uow, public_id)
         _require_kiosk(actor, ticket.hall)
-        view = full_ticket_view(rt, uow, ticket)
-        detail = {"device": actor.name, "reason": reason, "attempts": attempts}
-        uow.audit(
-            now,
-            "ticket.print_failed",
-            actor.name,
-            hall=ticket.hall,
-            ticket_id=ticket.id,
-            ticket_number=ticket.display_number,
-            detail=detail,
-        )
-        uow.record(_event(rt, "kiosk.print_failed", ticket, view, **detail))
-        uow.commit()
-    return view
+        return _audit_and_emit(rt, uow, now, ticket, actor, action, detail, event, **detail)
+
+
+def print_failed(
+    rt: Runtime, public_id: str, actor: Principal, reason: str, attempts: int
+) -> dict[str, Any]:
+    """A kiosk issued this ticket but could not print it."""
+    detail = {"device": actor.name, "reason": reason, "attempts": attempts}
+    return _kiosk_report(rt, public_id, actor, "ticket.print_failed", "kiosk.print_failed", detail)
 
 
 def request_reprint(
@@ -93,40 +115,23 @@ def request_reprint(
             raise NotFound(f"本大厅没有取号机“{device}” / no kiosk named '{device}' in this hall")
         if row.revoked_at is not None:
             raise InvalidRequest(f"取号机“{device}”已停用 / kiosk '{device}' is revoked")
-        view = full_ticket_view(rt, uow, ticket)
-        uow.audit(
+        return _audit_and_emit(
+            rt,
+            uow,
             now,
+            ticket,
+            actor,
             "ticket.reprint_requested",
-            actor.name,
-            hall=ticket.hall,
-            ticket_id=ticket.id,
-            ticket_number=ticket.display_number,
-            detail={"device": device},
+            {"device": device},
+            "kiosk.reprint",
+            device=device,
+            by=actor.name,
         )
-        uow.record(_event(rt, "kiosk.reprint", ticket, view, device=device, by=actor.name))
-        uow.commit()
-    return view
 
 
 def reprinted(
     rt: Runtime, public_id: str, actor: Principal, requested_by: str | None
 ) -> dict[str, Any]:
     """A kiosk printed a ticket again (the citizen's reprint button or a staff request)."""
-    now = rt.clock.now()
-    with rt.uow() as uow:
-        ticket = _load(uow, public_id)
-        _require_kiosk(actor, ticket.hall)
-        view = full_ticket_view(rt, uow, ticket)
-        detail = {"device": actor.name, "by": requested_by or "citizen"}
-        uow.audit(
-            now,
-            "ticket.reprint",
-            actor.name,
-            hall=ticket.hall,
-            ticket_id=ticket.id,
-            ticket_number=ticket.display_number,
-            detail=detail,
-        )
-        uow.record(_event(rt, "kiosk.reprinted", ticket, view, **detail))
-        uow.commit()
-    return view
+    detail = {"device": actor.name, "by": requested_by or "citizen"}
+    return _kiosk_report(rt, public_id, actor, "ticket.reprint", "kiosk.reprinted", detail)
