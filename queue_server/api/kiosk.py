@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from apiflask import APIBlueprint
@@ -33,36 +34,42 @@ class ReprintedIn(_In):
     requested_by: str | None = Field(None, max_length=80, description="staff who asked, if any")
 
 
-@bp.post("/tickets/<ticket_id>/print-failed")
-@bp.input(PrintFailedIn, location="json", arg_name="body")
-@bp.output(TicketOut)
-@bp.doc(
-    summary="A kiosk issued this ticket but could not print it (kiosk device token)",
-    description="Audited; the hall room receives `kiosk.print_failed` so a manager sees it.",
-    security=BEARER,
+def _ticket_action(
+    action: str, body: type[_In], summary: str, description: str | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The three routes are one shape: POST a JSON body on a ticket, answer the ticket."""
+
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        fn = bp.doc(summary=summary, description=description, security=BEARER)(fn)
+        fn = bp.output(TicketOut)(fn)
+        fn = bp.input(body, location="json", arg_name="body")(fn)
+        return bp.post(f"/tickets/<ticket_id>/{action}")(fn)
+
+    return wrap
+
+
+@_ticket_action(
+    "print-failed",
+    PrintFailedIn,
+    "A kiosk issued this ticket but could not print it (kiosk device token)",
+    "Audited; the hall room receives `kiosk.print_failed` so a manager sees it.",
 )
 def print_failed(ticket_id: str, body: PrintFailedIn) -> dict[str, Any]:
     return service.print_failed(runtime(), ticket_id, user(), body.reason, body.attempts)
 
 
-@bp.post("/tickets/<ticket_id>/reprint")
-@bp.input(ReprintIn, location="json", arg_name="body")
-@bp.output(TicketOut)
-@bp.doc(
-    summary="Staff ask a kiosk to print an open ticket again (补打)",
-    description="The hall room receives `kiosk.reprint` naming the kiosk, which prints it.",
-    security=BEARER,
+@_ticket_action(
+    "reprint",
+    ReprintIn,
+    "Staff ask a kiosk to print an open ticket again (补打)",
+    "The hall room receives `kiosk.reprint` naming the kiosk, which prints it.",
 )
 def reprint(ticket_id: str, body: ReprintIn) -> dict[str, Any]:
     return service.request_reprint(runtime(), ticket_id, user(), body.device)
 
 
-@bp.post("/tickets/<ticket_id>/reprinted")
-@bp.input(ReprintedIn, location="json", arg_name="body")
-@bp.output(TicketOut)
-@bp.doc(
-    summary="A kiosk printed a ticket again (kiosk device token; audited)",
-    security=BEARER,
+@_ticket_action(
+    "reprinted", ReprintedIn, "A kiosk printed a ticket again (kiosk device token; audited)"
 )
 def reprinted(ticket_id: str, body: ReprintedIn) -> dict[str, Any]:
     return service.reprinted(runtime(), ticket_id, user(), body.requested_by)
