@@ -41,6 +41,11 @@ _TICKET_COLUMNS = (
 )
 
 
+def _period(hall: str, first: date, last: date) -> tuple[Any, ...]:
+    """The hall's tickets whose service day lies in [first, last]: every period read joins here."""
+    return (T.c.hall == hall, T.c.service_day >= first, T.c.service_day <= last)
+
+
 class StatsRepository:
     def __init__(self, conn: Connection, directory: ServiceDirectory):
         self.conn = conn
@@ -51,11 +56,7 @@ class StatsRepository:
 
     # --- a period ----------------------------------------------------------------------
     def tickets(self, hall: str, first: date, last: date) -> list[Any]:
-        q = (
-            select(*_TICKET_COLUMNS)
-            .where(T.c.hall == hall, T.c.service_day >= first, T.c.service_day <= last)
-            .order_by(T.c.id)
-        )
+        q = select(*_TICKET_COLUMNS).where(*_period(hall, first, last)).order_by(T.c.id)
         return list(self.conn.execute(q))
 
     def trail(self, hall: str, first: date, last: date) -> Iterator[Any]:
@@ -63,7 +64,7 @@ class StatsRepository:
         q = (
             select(A.c.ticket_id, A.c.at, A.c.action, A.c.window, A.c.actor, A.c.detail)
             .join(T, T.c.id == A.c.ticket_id)
-            .where(T.c.hall == hall, T.c.service_day >= first, T.c.service_day <= last)
+            .where(*_period(hall, first, last))
             .order_by(A.c.id)
         )
         return iter(self.conn.execute(q))
@@ -72,7 +73,7 @@ class StatsRepository:
         q = (
             select(E.c.ticket_id, E.c.level, E.c.window, E.c.clerk, E.c.service_id, E.c.source)
             .join(T, T.c.id == E.c.ticket_id)
-            .where(T.c.hall == hall, T.c.service_day >= first, T.c.service_day <= last)
+            .where(*_period(hall, first, last))
         )
         return list(self.conn.execute(q))
 
