@@ -9,14 +9,11 @@ a Unix control socket (`scan OWAPPT:...`) and types them through the same scanne
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import socket
-import threading
 from collections.abc import Callable
 from typing import Any
 
+from drivers.control import LineServer
 from drivers.errors import DriverError, ProtocolError
 from drivers.idcard.card import IdCard
 from drivers.idcard.errors import CardError
@@ -82,19 +79,12 @@ def make_printer(settings: KioskSettings, set_device: Callable[[str, Any], None]
     return TicketPrinter(settings.printer.printer_config(), PrinterEvents(set_device))
 
 
-class ScannerControl:
+class ScannerControl(LineServer):
     """A Unix socket that takes `scan TEXT` lines and types TEXT on an emulated scanner."""
 
     def __init__(self, path: str, source: QueueSource) -> None:
-        self.path = path
         self.source = source
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
-        self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self._socket.bind(path)
-        self._socket.listen()
-        threading.Thread(target=self._accept, name="scanner-control", daemon=True).start()
+        super().__init__(path, self.execute, "scanner-control")
 
     def execute(self, line: str) -> str:
         word, _, rest = line.strip().partition(" ")
@@ -104,29 +94,6 @@ class ScannerControl:
         if word == "help":
             return "scan TEXT    type TEXT and Enter, as a scanner reading a code\nok"
         return "error unknown command; try: scan OWAPPT:<ref>"
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self._socket.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
-
-    def _serve(self, conn: socket.socket) -> None:
-        reader = conn.makefile("r", encoding="utf-8", newline="\n")
-        writer = conn.makefile("w", encoding="utf-8", newline="\n")
-        with conn, reader, writer, contextlib.suppress(OSError, UnicodeDecodeError):
-            for line in reader:
-                writer.write(self.execute(line) + "\n")
-                writer.flush()
-
-    def close(self) -> None:
-        with contextlib.suppress(OSError):
-            self._socket.shutdown(socket.SHUT_RDWR)
-        self._socket.close()
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(self.path)
 
 
 class Scanner:

@@ -7,11 +7,9 @@ One command a line: `tap N`, `lift`, `fault nocard|checksum|slow [SECONDS]|silen
 
 from __future__ import annotations
 
-import contextlib
-import os
-import socket
 import threading
 
+from drivers.control import LineServer
 from drivers.idcard.card import IdCard, mask_name, mask_number
 from drivers.idcard.emulator import IdCardEmulator
 
@@ -97,41 +95,9 @@ class Console:
         return "ok bye"
 
 
-class ControlServer:
+class ControlServer(LineServer):
     """A Unix socket next to the device link; each connection sends lines, gets answers."""
 
     def __init__(self, path: str, console: Console) -> None:
-        self.path = path
         self.console = console
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
-        self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self._socket.bind(path)
-        self._socket.listen()
-        self._thread = threading.Thread(target=self._accept, name="idcard-control", daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self._socket.accept()
-            except OSError:
-                return  # closed
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
-
-    def _serve(self, conn: socket.socket) -> None:
-        # Separate read and write files: a text file open for both drops its read-ahead on
-        # every write, and with it the client's next lines.
-        reader = conn.makefile("r", encoding="utf-8", newline="\n")
-        writer = conn.makefile("w", encoding="utf-8", newline="\n")
-        with conn, reader, writer, contextlib.suppress(OSError, UnicodeDecodeError):
-            for line in reader:
-                writer.write(self.console.execute(line) + "\n")
-                writer.flush()
-
-    def close(self) -> None:
-        with contextlib.suppress(OSError):
-            self._socket.shutdown(socket.SHUT_RDWR)
-        self._socket.close()
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(self.path)
+        super().__init__(path, console.execute, "idcard-control")
