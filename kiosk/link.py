@@ -13,6 +13,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from drivers.backoff import Backoff
+
 log = logging.getLogger(__name__)
 
 
@@ -54,7 +56,7 @@ class HallLink:
 
     def _connect(self) -> None:
         """The first connection is retried here; afterwards the client reconnects itself."""
-        delay = 1.0
+        backoff = Backoff(1.0, 30.0)
         while not self._stop.is_set():
             try:
                 self._client.connect(
@@ -65,9 +67,9 @@ class HallLink:
                 )
                 return
             except Exception as exc:  # socketio.exceptions.ConnectionError and friends
+                delay = backoff.next()
                 log.info("hall link: %s; retrying in %.0f s", exc, delay)
                 self._stop.wait(delay)
-                delay = min(delay * 2, 30.0)
 
     def _reprint(self, data: dict[str, Any]) -> None:
         me = self.device()

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from drivers.backoff import Backoff
 from drivers.errors import DeviceUnavailable
 from drivers.input.source import SourceItem, SourceState
 
@@ -102,7 +103,7 @@ class EvdevSource:
         self._stop.set()
 
     def __iter__(self) -> Iterator[SourceItem]:
-        delay = self._min_backoff
+        backoff = Backoff(self._min_backoff, self._max_backoff)
         connected: bool | None = None
         while not self._stop.is_set():
             dev = self._open()
@@ -110,10 +111,9 @@ class EvdevSource:
                 if connected is not False:
                     connected = False
                     yield SourceState(False)
-                self._stop.wait(delay)
-                delay = min(delay * 2, self._max_backoff)
+                self._stop.wait(backoff.next())
                 continue
-            delay = self._min_backoff
+            backoff.reset()
             connected = True
             yield SourceState(True)
             try:
