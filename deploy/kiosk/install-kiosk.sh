@@ -16,6 +16,7 @@ id kiosk >/dev/null 2>&1 || useradd --create-home --shell /usr/sbin/nologin kios
 usermod -aG video,render,input kiosk 2>/dev/null || true
 install -d -m 0755 /opt/onewindow /etc/onewindow /etc/chromium/policies/managed
 
+# The whole checkout: kiosk-browser.sh sources deploy/kiosk-browser/browser-common.sh.
 rsync -a --delete --exclude .git --exclude .venv --exclude node_modules --exclude var "$src/" /opt/onewindow/
 cd /opt/onewindow
 python3 -m venv .venv

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -34,3 +35,11 @@ def test_the_board_address_is_required():
     done = run({"ONEWINDOW_BOARD_DRY_RUN": "1"})
     assert done.returncode != 0
     assert "ONEWINDOW_BOARD_URL" in done.stderr
+
+
+def test_the_installer_copies_what_the_script_sources():
+    sourced = re.findall(r'^\. "\$\(dirname "\$0"\)/([\w.-]+)"$', SCRIPT.read_text(), re.M)
+    assert sourced == ["browser-common.sh"]
+    installer = (SCRIPT.parent / "install-board.sh").read_text()
+    line = f'"$src/deploy/kiosk-browser/{sourced[0]}" /opt/onewindow/deploy/kiosk-browser/'
+    assert line in installer
