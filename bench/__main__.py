@@ -15,7 +15,7 @@ import time
 from datetime import UTC, datetime
 
 from . import board_latency, fanout, issue, kiosk_tap
-from .harness import machine
+from .harness import add_machine_args, machine
 
 
 def _commit() -> str:
@@ -31,13 +31,7 @@ def _commit() -> str:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="shorter levels (a smoke run)")
-    p.add_argument("--no-pin", action="store_true", help="let server and clients share cores")
-    p.add_argument(
-        "--wait-quiet",
-        type=float,
-        default=120.0,
-        help="before each server, wait up to this many seconds for other load to stop",
-    )
+    add_machine_args(p, "clients")
     args = p.parse_args(argv)
     pin = not args.no_pin
     started = time.monotonic()

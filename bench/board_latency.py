@@ -26,13 +26,14 @@ from .harness import (
     HOST,
     WINDOW,
     Server,
+    add_machine_args,
     cpu_plan,
     cpu_seconds,
-    machine,
+    finish,
     machine_busy,
+    machine_line,
     pin_self,
-    start_server,
-    wait_quiet,
+    start_quietly,
 )
 from .stats import ms, percentile, table
 
@@ -151,11 +152,9 @@ def run(
     """`quiet`: wait up to that many seconds for the rest of the machine to calm down first."""
     from playwright.sync_api import sync_playwright
 
-    if quiet > 0:
-        wait_quiet(quiet)
     server_cores, client_cores = cpu_plan(pin)
     pin_self(client_cores)  # Chromium inherits the client cores
-    server = start_server(cores=server_cores)
+    server = start_quietly(server_cores, quiet)
     figures = Figures()
     try:
         _prepare(server, calls + warmup + 2)
@@ -215,9 +214,8 @@ def run(
     report = "\n".join(
         [
             "## Call-next to the hall board in a browser (DOM updated)",
-            f"machine: {machine()}; server cores {sorted(server_cores or [])}, Chromium cores "
-            f"{sorted(client_cores or [])} ({'pinned' if server_cores else 'shared'}); "
-            f"{warmup} warm-up calls, then {calls} measured",
+            machine_line(server_cores, client_cores, "Chromium")
+            + f"; {warmup} warm-up calls, then {calls} measured",
             "",
             table(headers, rows),
             "",
@@ -238,18 +236,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--calls", type=int, default=100, help="measured calls")
     p.add_argument("--boards", type=int, default=1, help="board pages open in the browser")
     p.add_argument("--warmup", type=int, default=5)
-    p.add_argument("--no-pin", action="store_true", help="let server and browser share cores")
-    p.add_argument(
-        "--wait-quiet",
-        type=float,
-        default=120.0,
-        metavar="S",
-        help="wait up to S seconds for other load to stop first (0: do not wait)",
-    )
+    add_machine_args(p, "browser")
     args = p.parse_args(argv)
     result = run(args.calls, args.boards, args.warmup, not args.no_pin, args.wait_quiet)
-    print(result["report"], flush=True)
-    return 0 if result["ok"] else 1
+    return finish(result)
 
 
 if __name__ == "__main__":

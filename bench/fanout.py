@@ -29,17 +29,20 @@ from typing import Any
 from .harness import (
     HALL,
     HOST,
+    OTHER_LOAD,
     SERVICES,
     WINDOW,
     Server,
+    add_machine_args,
     cpu_plan,
     cpu_seconds,
-    machine,
+    finish,
     machine_busy,
+    machine_line,
     pin_self,
-    start_server,
-    wait_quiet,
+    start_quietly,
 )
+from .profile import tagged
 from .stats import ms, percentile, table
 
 LEVELS = (100, 500, 1000)
@@ -234,10 +237,7 @@ def run(
                 "(.venv/bin/pip install aiohttp)"
             )
             continue
-        spy = profile.with_name(f"{profile.stem}-{kind}{profile.suffix}") if profile else None
-        if quiet > 0:
-            wait_quiet(quiet)
-        server = start_server(cores=server_cores, profile=spy)
+        server = start_quietly(server_cores, quiet, tagged(profile, kind))
         boards: list[ClientProcess] = []
         try:
             _prepare(server, len(levels) * (rounds + warmup) + 5)
@@ -280,9 +280,8 @@ def run(
     report = "\n".join(
         [
             "## Call-next to hall boards (ticket.called over Socket.IO)",
-            f"machine: {machine()}; server cores {sorted(server_cores or [])}, "
-            f"board cores {sorted(client_cores or [])} ({'pinned' if server_cores else 'shared'})"
-            f", {nprocs} board process(es) per client kind",
+            machine_line(server_cores, client_cores, "board")
+            + f", {nprocs} board process(es) per client kind",
             f"each level: {warmup} warm-up rounds, then {rounds} measured rounds (call-next, "
             "wait for every board, complete, wait again); server CPU per round covers the "
             "call-next and the complete, two broadcasts",
@@ -290,8 +289,7 @@ def run(
             table(headers, rows),
             *notes,
             "",
-            "other load: CPU used meanwhile by other processes on the machine, in cores; "
-            "above ~10% the figures are disturbed",
+            OTHER_LOAD,
         ]
     )
     ok = all(r.missing == 0 for _, r in results)
@@ -304,13 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rounds", type=int, default=20, help="measured calls per level")
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--procs", type=int, help="board processes (default: one per client core)")
-    p.add_argument("--no-pin", action="store_true", help="let server and boards share cores")
-    p.add_argument(
-        "--wait-quiet",
-        type=float,
-        default=120.0,
-        help="before each server, wait up to this many seconds for other load to stop",
-    )
+    add_machine_args(p, "boards")
     p.add_argument(
         "--client",
         choices=("socketio", "light", "both"),
@@ -333,13 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         kinds,
         args.wait_quiet,
     )
-    print(result["report"], flush=True)
-    if args.profile:
-        from .profile import summarise
-
-        for spy in sorted(args.profile.parent.glob(f"{args.profile.stem}-*{args.profile.suffix}")):
-            print(f"\n{spy.name}\n" + summarise(spy))
-    return 0 if result["ok"] else 1
+    return finish(result, args.profile)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ import os
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 import socketio
@@ -28,21 +29,39 @@ import socketio
 BATCH = 50  # connections opened at once
 
 
-class Boards:
-    def __init__(self, url: str, hall: str, token: str):
-        self.url, self.hall, self.token = url, hall, token
-        self.clients: list[socketio.AsyncClient] = []
+class Received:
+    """Receive times by event kind and number, for every kind of board client: says when
+    each board of this process has had one, hands them over on `report`."""
+
+    clients: list[Any]
+
+    def __init__(self) -> None:
         self.times: dict[str, dict[str, list[float]]] = {
             "called": defaultdict(list),
             "completed": defaultdict(list),
         }
 
-    def _seen(self, kind: str, data: dict[str, Any], at: float) -> None:
-        number = data["ticket"]["number"]
+    def seen(self, kind: str, number: str, at: float) -> None:
         got = self.times[kind][number]
         got.append(at)
         if len(got) == len(self.clients):
             _say(f"{kind} {number}")
+
+    def report(self) -> str:
+        called = dict(self.times["called"])
+        self.times["called"].clear()
+        self.times["completed"].clear()
+        return json.dumps(called)
+
+
+class Boards(Received):
+    def __init__(self, url: str, hall: str, token: str):
+        super().__init__()
+        self.url, self.hall, self.token = url, hall, token
+        self.clients: list[socketio.AsyncClient] = []
+
+    def _seen(self, kind: str, data: dict[str, Any], at: float) -> None:
+        self.seen(kind, data["ticket"]["number"], at)
 
     def _client(self) -> socketio.AsyncClient:
         sio = socketio.AsyncClient(reconnection=False)
@@ -73,12 +92,6 @@ class Boards:
             )
         self.clients.extend(fresh)
 
-    def report(self) -> str:
-        called = dict(self.times["called"])
-        self.times["called"].clear()
-        self.times["completed"].clear()
-        return json.dumps(called)
-
     async def close(self) -> None:
         await asyncio.wait_for(
             asyncio.gather(*(c.disconnect() for c in self.clients), return_exceptions=True), 30
@@ -105,13 +118,20 @@ async def serve(boards: Any) -> None:
             _say(boards.report())
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m bench.fanout_clients")
+def run_boards(
+    prog: str, boards: Callable[[str, str, str], Any], argv: list[str] | None = None
+) -> int:
+    """The command line of a board-client process: `boards(url, hall, token)` served."""
+    p = argparse.ArgumentParser(prog=prog)
     p.add_argument("--url", required=True)
     p.add_argument("--hall", required=True)
     args = p.parse_args(argv)
-    asyncio.run(serve(Boards(args.url, args.hall, os.environ["BENCH_BOARD_TOKEN"])))
+    asyncio.run(serve(boards(args.url, args.hall, os.environ["BENCH_BOARD_TOKEN"])))
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_boards("python -m bench.fanout_clients", Boards, argv)
 
 
 if __name__ == "__main__":

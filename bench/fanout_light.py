@@ -10,7 +10,6 @@ times say what the server delivers. Browsers on real boards are separate machine
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import base64
 import json
@@ -19,9 +18,8 @@ import re
 import struct
 import sys
 import time
-from collections import defaultdict
 
-from .fanout_clients import BATCH, serve
+from .fanout_clients import BATCH, Received, run_boards
 
 _EVENT = re.compile(rb'^42\["(ticket\.called|ticket\.completed)".*?"number":\s*"([^"]+)"', re.S)
 
@@ -117,24 +115,14 @@ class _Board(asyncio.Protocol):
         self._fail(f"connection lost: {exc}")
 
 
-class LightBoards:
+class LightBoards(Received):
     def __init__(self, url: str, hall: str, token: str):
+        super().__init__()
         hostport = url.split("://", 1)[1].rstrip("/")
         self.host, _, port = hostport.partition(":")
         self.port = int(port or 80)
         self.hall, self.token = hall, token
         self.clients: list[_Board] = []
-        self.times: dict[str, dict[str, list[float]]] = {
-            "called": defaultdict(list),
-            "completed": defaultdict(list),
-        }
-
-    def seen(self, kind: str, number: str, at: float) -> None:
-        got = self.times[kind][number]
-        got.append(at)
-        if len(got) == len(self.clients):
-            sys.stdout.write(f"{kind} {number}\n")
-            sys.stdout.flush()
 
     async def _open(self) -> _Board:
         loop = asyncio.get_running_loop()
@@ -149,12 +137,6 @@ class LightBoards:
                 await asyncio.gather(*(self._open() for _ in range(min(BATCH, count - i))))
             )
 
-    def report(self) -> str:
-        called = dict(self.times["called"])
-        self.times["called"].clear()
-        self.times["completed"].clear()
-        return json.dumps(called)
-
     async def close(self) -> None:
         for board in self.clients:
             if board.transport is not None:
@@ -163,12 +145,7 @@ class LightBoards:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m bench.fanout_light")
-    p.add_argument("--url", required=True)
-    p.add_argument("--hall", required=True)
-    args = p.parse_args(argv)
-    asyncio.run(serve(LightBoards(args.url, args.hall, os.environ["BENCH_BOARD_TOKEN"])))
-    return 0
+    return run_boards("python -m bench.fanout_light", LightBoards, argv)
 
 
 if __name__ == "__main__":

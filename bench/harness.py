@@ -9,6 +9,7 @@ clients never steal its time (see docs/performance.md).
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import json
 import os
@@ -34,6 +35,10 @@ MANAGER = "bench-manager"
 PASSWORD = "bench-password-1"
 HOST = "127.0.0.1"
 _CORES = sorted(os.sched_getaffinity(0))  # before pin_self narrows this process
+OTHER_LOAD = (
+    "other load: CPU used meanwhile by other processes on the machine, in cores; "
+    "above ~10% the figures are disturbed"
+)
 
 
 def onewindow() -> list[str]:
@@ -84,6 +89,37 @@ def wait_quiet(limit: float = 120.0, threshold: float = 0.3) -> float:
                 flush=True,
             )
             told = True
+
+
+def add_machine_args(p: argparse.ArgumentParser, clients: str, wait: bool = True) -> None:
+    """`--no-pin` (and `--wait-quiet`), the same in every benchmark's command line."""
+    p.add_argument("--no-pin", action="store_true", help=f"let server and {clients} share cores")
+    if wait:
+        p.add_argument(
+            "--wait-quiet",
+            type=float,
+            default=120.0,
+            metavar="S",
+            help="before each server, wait up to S seconds for other load to stop (0: do not wait)",
+        )
+
+
+def finish(result: dict[str, Any], profile: Path | None = None) -> int:
+    """Print a benchmark's report (and the summaries of its server profiles); its exit code."""
+    print(result["report"], flush=True)
+    if profile is not None:
+        from .profile import print_summaries
+
+        print_summaries(profile)
+    return 0 if result["ok"] else 1
+
+
+def machine_line(server_cores: set[int] | None, client_cores: set[int] | None, clients: str) -> str:
+    """The report's first line: the machine and which cores the server and `clients` ran on."""
+    return (
+        f"machine: {machine()}; server cores {sorted(server_cores or [])}, {clients} cores "
+        f"{sorted(client_cores or [])} ({'pinned' if server_cores else 'shared'})"
+    )
 
 
 def machine() -> str:
@@ -260,6 +296,13 @@ def start_server(
         print(f"server log: {workdir / 'server.log'}", file=sys.stderr)
         raise
     return server
+
+
+def start_quietly(cores: set[int] | None, quiet: float, profile: Path | None = None) -> Server:
+    """A fresh server once the rest of the machine is quiet (waiting up to `quiet` s; 0: not)."""
+    if quiet > 0:
+        wait_quiet(quiet)
+    return start_server(cores=cores, profile=profile)
 
 
 def _wait_healthy(server: Server, timeout: float = 60.0) -> None:

@@ -29,16 +29,19 @@ from typing import Any
 from .harness import (
     HALL,
     HOST,
+    OTHER_LOAD,
     SERVICES,
     Server,
+    add_machine_args,
     cpu_plan,
     cpu_seconds,
-    machine,
+    finish,
     machine_busy,
+    machine_line,
     pin_self,
-    start_server,
-    wait_quiet,
+    start_quietly,
 )
+from .profile import tagged
 from .stats import ms, percentile, table
 
 LEVELS = (1, 8, 32)  # closed loop: clients
@@ -173,19 +176,14 @@ def run_level(
     for t in threads:
         t.start()
     time.sleep(warmup)
-    w0, s0, c0, m0 = (
-        time.perf_counter(),
-        cpu_seconds(server.pid),
-        time.process_time(),
-        machine_busy(),
-    )
+
+    def mark() -> tuple[float, float, float, float]:
+        """Wall clock, server CPU, this process's CPU (the clients), the machine's busy time."""
+        return time.perf_counter(), cpu_seconds(server.pid), time.process_time(), machine_busy()
+
+    w0, s0, c0, m0 = mark()
     time.sleep(duration)
-    w1, s1, c1, m1 = (
-        time.perf_counter(),
-        cpu_seconds(server.pid),
-        time.process_time(),
-        machine_busy(),
-    )
+    w1, s1, c1, m1 = mark()
     stop.set()
     for t in threads:
         t.join(timeout=30)
@@ -261,10 +259,7 @@ def run(
     results, problems = [], []
     for clients, rate in plan:
         tag = f"{rate:g}ps" if rate else f"{clients}c"
-        spy = profile.with_name(f"{profile.stem}-{tag}{profile.suffix}") if profile else None
-        if quiet > 0:
-            wait_quiet(quiet)
-        server = start_server(cores=server_cores, profile=spy)
+        server = start_quietly(server_cores, quiet, tagged(profile, tag))
         try:
             level, samples = run_level(server, clients, warmup, duration, rate)
             level.numbers_ok, level.waiting, note = verify(server, samples)
@@ -308,8 +303,7 @@ def run(
     report = "\n".join(
         [
             "## Ticket issuance (POST /api/v1/halls/{hall}/tickets, kept-alive connections)",
-            f"machine: {machine()}; server cores {sorted(server_cores or [])}, "
-            f"client cores {sorted(client_cores or [])} ({'pinned' if server_cores else 'shared'})",
+            machine_line(server_cores, client_cores, "client"),
             f"each level on a fresh server: {warmup:g} s warm-up, then {duration:g} s measured; "
             f"'N/s offered' = open loop over {PACED_CLIENTS} connections, latency from the "
             "scheduled send time",
@@ -323,8 +317,7 @@ def run(
                 if ok
                 else "FAILED — " + "; ".join(problems)
             ),
-            "other load: CPU used meanwhile by other processes on the machine, in cores; "
-            "above ~10% the figures are disturbed",
+            OTHER_LOAD,
         ]
     )
     return {"report": report, "ok": ok, "levels": results}
@@ -338,13 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--rates", default=",".join(f"{r:g}" for r in RATES), help="open loop, tickets/s ('' none)"
     )
-    p.add_argument("--no-pin", action="store_true", help="let server and clients share cores")
-    p.add_argument(
-        "--wait-quiet",
-        type=float,
-        default=120.0,
-        help="before each server, wait up to this many seconds for other load to stop",
-    )
+    add_machine_args(p, "clients")
     p.add_argument(
         "--profile", type=Path, help="record each server with py-spy (raw stacks, one file a level)"
     )
@@ -354,13 +341,7 @@ def main(argv: list[str] | None = None) -> int:
     result = run(
         levels, rates, args.duration, args.warmup, not args.no_pin, args.profile, args.wait_quiet
     )
-    print(result["report"], flush=True)
-    if args.profile:
-        from .profile import summarise
-
-        for spy in sorted(args.profile.parent.glob(f"{args.profile.stem}-*{args.profile.suffix}")):
-            print(f"\n{spy.name}\n" + summarise(spy))
-    return 0 if result["ok"] else 1
+    return finish(result, args.profile)
 
 
 if __name__ == "__main__":

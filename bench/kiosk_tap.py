@@ -34,7 +34,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .harness import HALL, SERVICES, cpu_plan, machine, pin_self, start_server
+from .harness import (
+    HALL,
+    SERVICES,
+    add_machine_args,
+    cpu_plan,
+    finish,
+    machine,
+    pin_self,
+    start_server,
+)
 from .stats import percentile, table
 
 READ_BYTES = 10 + 15 + 10 + 19 + 10 + 1295  # find, select, read: commands and replies
@@ -108,6 +117,15 @@ def _wrap(obj: Any, name: str, before: Callable[[], None], after: Callable[[], N
             after()
 
     setattr(obj, name, timed)
+
+
+def _span(obj: Any, name: str, times: Callable[[], list[float]]) -> None:
+    """Append the start and the end of every `obj.name(...)` call to `times()`."""
+
+    def mark() -> None:
+        times().append(time.perf_counter())
+
+    _wrap(obj, name, mark, mark)
 
 
 def _citizens(n: int) -> list[Any]:
@@ -192,18 +210,8 @@ def run(
     _wrap(
         agent.flow, "on_card", lambda: setattr(current, "card", current.card or now()), lambda: None
     )
-    _wrap(
-        agent.printing,
-        "status",
-        lambda: current.check.append(now()),
-        lambda: current.check.append(now()),
-    )
-    _wrap(
-        agent.hall,
-        "issue",
-        lambda: current.issue.append(now()),
-        lambda: current.issue.append(now()),
-    )
+    _span(agent.printing, "status", lambda: current.check)
+    _span(agent.hall, "issue", lambda: current.issue)
     _wrap(
         agent.printing, "print_ticket", lambda: setattr(current, "print_start", now()), lambda: None
     )
@@ -291,11 +299,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--taps", type=int, default=20)
     p.add_argument("--mm-per-s", type=float, default=200.0, help="print mechanism speed")
     p.add_argument("--baud", type=int, default=115200, help="ID card reader line speed")
-    p.add_argument("--no-pin", action="store_true", help="let server and kiosk share cores")
+    add_machine_args(p, "kiosk", wait=False)
     args = p.parse_args(argv)
-    result = run(args.taps, args.mm_per_s, args.baud, pin=not args.no_pin)
-    print(result["report"])
-    return 0 if result["ok"] else 1
+    return finish(run(args.taps, args.mm_per_s, args.baud, pin=not args.no_pin))
 
 
 if __name__ == "__main__":

@@ -94,6 +94,17 @@ def summarise(path: Path) -> str:
     return "\n".join(lines)
 
 
+def tagged(profile: Path | None, tag: str) -> Path | None:
+    """The profile file of one server of a run (`issue.txt` -> `issue-8c.txt`), or None."""
+    return profile.with_name(f"{profile.stem}-{tag}{profile.suffix}") if profile else None
+
+
+def print_summaries(profile: Path) -> None:
+    """Every server profile `tagged` from `profile`, summed up."""
+    for spy in sorted(profile.parent.glob(f"{profile.stem}-*{profile.suffix}")):
+        print(f"\n{spy.name}\n" + summarise(spy))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if not args:
