@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .browser import launch
 from .harness import (
     HALL,
     HOST,
@@ -36,15 +37,6 @@ from .harness import (
     start_quietly,
 )
 from .stats import ms, percentile, table
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 # Posted from the first board page: the call-next and the page clock around it.
 _CALL = """
@@ -159,7 +151,7 @@ def run(
     try:
         _prepare(server, calls + warmup + 2)
         with sync_playwright() as driver:
-            browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = launch(driver)
             pages = []
             for _ in range(boards):
                 page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()

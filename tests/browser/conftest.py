@@ -9,28 +9,22 @@
 - `demo_hall`: a started `onewindow serve` on the demo installation (hall "county") with a
   board, a kiosk and an agent device token and a manager's session, and `call(...)` helpers.
 
-Never run `playwright install`: the Chromium of the system is used.
+Plain helpers (`until`, `wait_until`, `wait_connected`, `script_errors`) live in browserkit.py;
+Chromium is launched with the flags the board benchmark uses too (bench/browser.py). Never run
+`playwright install`: the Chromium of the system is used.
 """
 
 from __future__ import annotations
 
 import re
 import shutil
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import browserkit
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_TOML = ROOT / "config" / "demo" / "installation.toml"
 
@@ -43,15 +37,9 @@ def playwright_driver() -> Iterator[Any]:
         yield driver
 
 
-def _launch(driver: Any, extra_args: list[str] | None = None) -> Any:
-    return driver.chromium.launch(
-        executable_path=CHROMIUM, args=CHROMIUM_ARGS + list(extra_args or [])
-    )
-
-
 @pytest.fixture(scope="session")
 def browser(playwright_driver: Any) -> Iterator[Any]:
-    chromium = _launch(playwright_driver)
+    chromium = browserkit.launch(playwright_driver)
     yield chromium
     chromium.close()
 
@@ -62,7 +50,7 @@ def launch_browser(playwright_driver: Any) -> Iterator[Callable[..., Any]]:
     launched: list[Any] = []
 
     def launch(extra_args: list[str] | None = None) -> Any:
-        chromium = _launch(playwright_driver, extra_args)
+        chromium = browserkit.launch(playwright_driver, extra_args)
         launched.append(chromium)
         return chromium
 
@@ -187,21 +175,10 @@ def demo_hall(hall_server: Callable[..., Any], tmp_path: Path) -> DemoHall:
     return DemoHall(hall_server(config=always_open_demo(tmp_path / "config"))).start()
 
 
-def _wait_until(predicate: Callable[[], Any], timeout: float = 10.0, step: float = 0.05) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        time.sleep(step)
-
-
 @pytest.fixture
 def wait_until() -> Callable[..., Any]:
     """`wait_until(predicate, timeout=10)`: poll until truthy, return the value, else fail."""
-    return _wait_until
+    return browserkit.wait_until
 
 
 # Counts the page's WebSockets: attempts, connections that opened, and those open right now

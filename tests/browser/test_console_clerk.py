@@ -4,29 +4,10 @@ clerk cannot act at another window, neither from the page nor through the API.""
 
 from __future__ import annotations
 
-import time
-
 import pytest
+from browserkit import script_errors, until, wait_connected
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def until(page, predicate: str, arg=None, timeout: float = 15.0):
-    """Poll a JS predicate through page.evaluate: the consoles' CSP forbids the eval that
-    page.wait_for_function needs."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = page.evaluate(predicate, arg)
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not true within {timeout} s: {predicate}")
-        time.sleep(0.05)
-
-
-def script_errors(page) -> list[str]:
-    """Uncaught errors; refused requests (409, 403) are logged by Chromium too and expected."""
-    return [e for e in page.errors if "Failed to load resource" not in e]
 
 
 def sign_in_at(page, hall, username: str, password: str, window: int) -> None:
@@ -38,7 +19,7 @@ def sign_in_at(page, hall, username: str, password: str, window: int) -> None:
     page.select_option("#window", str(window))
     page.locator("#password").press("Enter")  # the form is sent by the keyboard too
     page.wait_for_url("**/console/clerk")
-    until(page, "() => document.getElementById('conn').textContent === '已连接'")
+    wait_connected(page)
 
 
 def message(page) -> str:
@@ -173,7 +154,7 @@ def test_a_clerk_cannot_act_at_another_window(demo_hall, new_page, screenshot):
 
     # the page: whatever the address asks for, the console is the clerk's own window
     page.goto(f"{demo_hall.url}/console/clerk?hall=county&window=3")
-    until(page, "() => document.getElementById('conn').textContent === '已连接'")
+    wait_connected(page)
     assert page.locator("#window-number").inner_text() == "2号窗口"
 
     # the API with the page's own session and CSRF token

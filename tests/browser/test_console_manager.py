@@ -5,27 +5,10 @@ and the CSV export."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
+from browserkit import script_errors, until, wait_connected
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def until(page, predicate: str, arg=None, timeout: float = 15.0):
-    """Poll a JS predicate (the consoles' CSP forbids the eval of wait_for_function)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = page.evaluate(predicate, arg)
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not true within {timeout} s: {predicate}")
-        time.sleep(0.05)
-
-
-def script_errors(page) -> list[str]:
-    return [e for e in page.errors if "Failed to load resource" not in e]
 
 
 def open_console(hall, new_page):
@@ -35,7 +18,7 @@ def open_console(hall, new_page):
     page.fill("#password", hall.password)
     page.click("#submit")
     page.wait_for_url("**/console/manager")
-    until(page, "() => document.getElementById('conn').textContent === '已连接'")
+    wait_connected(page)
     until(page, "() => document.querySelectorAll('#hallmap .wincard').length === 31")
     return page
 
