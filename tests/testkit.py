@@ -24,6 +24,23 @@ def local(*args: int) -> datetime:
     return datetime(*args, tzinfo=SHANGHAI)
 
 
+# --- frames -------------------------------------------------------------------------------------
+def decode_frames(decode, data: bytes) -> tuple[list, int, bytes]:
+    """Run a device decoder (`decode(buffer) -> (bytes_used, frame | None)`) over `data` as a
+    driver does: (the frames, how many bytes were dropped as noise, the rest it waits on)."""
+    frames, dropped = [], 0
+    while data:
+        used, frame = decode(data)
+        if used == 0:
+            break
+        data = data[used:]
+        if frame is None:
+            dropped += used
+        else:
+            frames.append(frame)
+    return frames, dropped, data
+
+
 # --- a real server process ------------------------------------------------------------------
 def free_port() -> int:
     import socket

@@ -1,6 +1,7 @@
 """The "FF 68" pad frame, table-tested with split, noisy and broken input."""
 
 import pytest
+from testkit import decode_frames
 
 from drivers.callerpad import protocol as p
 
@@ -13,17 +14,7 @@ CALL_3_FROM_START = bytes.fromhex("FF 68 02 02 68 03 0C E3 16")
 
 
 def decode_all(data):
-    frames, dropped = [], 0
-    while data:
-        used, frame = p.decode_frame(data)
-        if used == 0:
-            break
-        data = data[used:]
-        if frame is None:
-            dropped += used
-        else:
-            frames.append(frame)
-    return frames, dropped, data
+    return decode_frames(p.decode_frame, data)
 
 
 @pytest.mark.parametrize(

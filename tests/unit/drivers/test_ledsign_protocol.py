@@ -1,6 +1,7 @@
 """onewindow LED text protocol v1, table-tested with split, noisy and broken frames."""
 
 import pytest
+from testkit import decode_frames
 
 from drivers.ledsign import protocol as p
 
@@ -15,17 +16,7 @@ SHOW_03 = bytes.fromhex(
 
 
 def decode_all(data):
-    frames, dropped = [], 0
-    while data:
-        used, frame = p.decode(data)
-        if used == 0:
-            break
-        data = data[used:]
-        if frame is None:
-            dropped += used
-        else:
-            frames.append(frame)
-    return frames, dropped, data
+    return decode_frames(p.decode, data)
 
 
 @pytest.mark.parametrize(
