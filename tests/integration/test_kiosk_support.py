@@ -20,7 +20,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -56,16 +56,6 @@ ONEWINDOW = str(ROOT / ".venv" / "bin" / "onewindow")
 PASSWORD = "kiosk-test-pass-1"
 
 
-def _all_day() -> str:
-    from queue_server.hallconfig.schema import parse_hours
-
-    try:
-        parse_hours("00:00-24:00")
-        return "00:00-24:00"
-    except ValueError:
-        return "00:00-23:59"
-
-
 def closed_hours(now: datetime | None = None) -> str:
     """Half an hour twelve hours away: never open while the tests run."""
     hour = ((now or datetime.now(SHANGHAI)).hour + 12) % 24
@@ -75,7 +65,7 @@ def closed_hours(now: datetime | None = None) -> str:
 def write_hall(directory: Path) -> Path:
     """Two domains; a service without ID, one that needs an ID card, one with a daily cap of
     one ticket, one that is closed now."""
-    all_day = _all_day()
+    all_day = "00:00-24:00"
     text = f"""
 name = "取号机测试 / kiosk test"
 demo = true
@@ -192,8 +182,9 @@ class KioskHall:
         return next(s["waiting"] for s in body["services"] if s["code"] == service)
 
     def book(self, service: str = "tax") -> str:
-        """An appointment for now; returns its QR payload (OWAPPT:<ref>)."""
-        slot = datetime.now(SHANGHAI).replace(second=0, microsecond=0) + timedelta(minutes=5)
+        """An appointment for this very minute (so it is today's, even just before midnight);
+        returns its QR payload (OWAPPT:<ref>)."""
+        slot = datetime.now(SHANGHAI).replace(second=0, microsecond=0)
         status, body = self.api(
             "POST", f"/halls/{HALL}/appointments",
             {"service": service, "slot_start": slot.isoformat()}, self.booking,

@@ -11,11 +11,6 @@ const COLUMNS = [
 ];
 const LEVELS = [["5", "非常满意"], ["4", "满意"], ["3", "基本满意"], ["2", "不满意"], ["1", "非常不满意"]];
 
-function localDay(date = new Date()) {
-  const offset = date.getTimezoneOffset() * 60000;
-  return new Date(date.getTime() - offset).toISOString().slice(0, 10);
-}
-
 function cell(key, value) {
   if (value === null || value === undefined) return "—";
   if (key.endsWith("_seconds")) return (value / 60).toFixed(1);
@@ -27,20 +22,25 @@ export class StatsView {
     this.config = config;
     this.charts = {};
     this.result = null;
-    $("st-from").value = localDay();
-    $("st-to").value = localDay();
     $("form-stats").addEventListener("submit", (e) => { e.preventDefault(); this.load(); });
     $("st-by").addEventListener("change", () => this.draw());
     window.__stats = this;
   }
 
   query() {
-    return `from=${$("st-from").value}&to=${$("st-to").value || $("st-from").value}`;
+    // No day chosen yet: the server answers for the hall's today (in the hall's time zone,
+    // whatever the browser's clock says), and the form then shows which day that was.
+    const from = $("st-from").value;
+    return from ? `from=${from}&to=${$("st-to").value || from}` : "";
   }
 
   async load() {
     try {
       this.result = await api("GET", `halls/${this.config.hall}/stats?${this.query()}`);
+      if (!$("st-from").value) {
+        $("st-from").value = this.result.from;
+        $("st-to").value = this.result.to;
+      }
       this.draw();
     } catch (err) {
       showMessage(err.message);
