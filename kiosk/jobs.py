@@ -12,9 +12,10 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from drivers.backoff import Backoff
 from drivers.printer.driver import PrinterStatus, TicketPrinter
 from drivers.printer.errors import PaperOut, PrinterError, PrinterNotResponding
 from kiosk.errors import ServerRefused, ServerUnreachable
@@ -47,7 +48,7 @@ class _Report:
     number: str
     args: tuple[Any, ...]
     due: float = 0.0
-    delay: float = 1.0
+    backoff: Backoff = field(default_factory=lambda: Backoff(1.0, Outbox.MAX_DELAY_S))
 
 
 class Outbox:
@@ -83,8 +84,7 @@ class Outbox:
                     with self._lock:
                         self._pending.remove(report)
                 else:
-                    report.due = time.monotonic() + report.delay
-                    report.delay = min(report.delay * 2, self.MAX_DELAY_S)
+                    report.due = time.monotonic() + report.backoff.next()
         finally:
             self._sending.release()
 

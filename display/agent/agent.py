@@ -21,6 +21,7 @@ from typing import Any, Protocol
 import socketio
 
 from display.agent.plan import SignPlanner, SignText
+from drivers.backoff import Backoff
 from drivers.errors import DriverError
 
 log = logging.getLogger(__name__)
@@ -190,7 +191,7 @@ class DisplayAgent:
         """Connect (retrying with back-off), then serve until `stop` is set."""
         self.writer.start()
         try:
-            delay = 1.0
+            backoff = Backoff(1.0, self.config.reconnect_max_s)
             while not stop.is_set():
                 try:
                     self.client.connect(
@@ -201,11 +202,11 @@ class DisplayAgent:
                     )
                     break
                 except socketio.exceptions.ConnectionError as exc:
+                    delay = backoff.next()
                     log.warning(
                         "cannot connect to %s (%s): again in %.0f s", self.config.server, exc, delay
                     )
                     stop.wait(delay)
-                    delay = min(delay * 2, self.config.reconnect_max_s)
             while not stop.wait(self.config.refresh_s):
                 with self._lock:
                     texts = self.planner.wanted()

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from drivers.actions import KeypadCommand
+from drivers.backoff import Backoff
 from drivers.callerpad.adapter import ADAPTERS, CallerPadAdapter
 from drivers.callerpad.transport import SerialLine
 from drivers.errors import DriverError
@@ -94,16 +95,15 @@ class CallerPadBus:
 
     def run(self) -> None:
         """Open, read and reopen the line until `stop()`."""
-        delay = self.config.min_backoff
+        backoff = Backoff(self.config.min_backoff, self.config.max_backoff)
         while not self._stopping.is_set():
             try:
                 line = self._opener(self.config)
             except DriverError as exc:
                 self._report_error(exc)
-                self._stopping.wait(delay)
-                delay = min(delay * 2, self.config.max_backoff)
+                self._stopping.wait(backoff.next())
                 continue
-            delay = self.config.min_backoff
+            backoff.reset()
             self._line = line
             self.adapter.reset()
             notify(self.listener.on_state, True, logger=log, what="caller pad")

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Protocol
 
+from drivers.backoff import Backoff
 from drivers.errors import DriverError
 from drivers.idcard.card import IdCard, decode_text_block
 from drivers.idcard.errors import BadFrame, ReaderTimeout, ReaderUnavailable
@@ -191,15 +192,14 @@ class IdCardReader:
     def poll(self, stop: threading.Event | None = None) -> None:
         """Poll until `stop` (or `self.stop()`) is set; the body of the thread `start()` runs."""
         stop = stop or self._stop
-        backoff = self.settings.reconnect_initial
+        backoff = Backoff(self.settings.reconnect_initial, self.settings.reconnect_max)
         silent = 0
         while not stop.is_set():
             try:
                 card = self.read_card()
             except ReaderUnavailable as err:
                 self._report_error(err)
-                stop.wait(backoff)
-                backoff = min(backoff * 2, self.settings.reconnect_max)
+                stop.wait(backoff.next())
                 continue
             except ReaderTimeout as err:
                 self._report_error(err)
@@ -208,15 +208,15 @@ class IdCardReader:
                     silent = 0
                     self.close()
                     self._set_connected(False)
-                    stop.wait(backoff)
-                    backoff = min(backoff * 2, self.settings.reconnect_max)
+                    stop.wait(backoff.next())
                     continue
             except DriverError as err:
                 self._report_error(err)
             except Exception:  # keep the kiosk's reader alive whatever happens
                 log.exception("ID card reader: unexpected failure")
             else:
-                backoff, silent = self.settings.reconnect_initial, 0
+                backoff.reset()
+                silent = 0
                 self._last_error = None
                 self._report_card(card)
             stop.wait(self.settings.poll_interval)
