@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import insert
 
 from ..domain.events import DomainEvent
+from ..domain.tickets import Ticket
 from . import tables as t
 from .appointments_repo import AppointmentRepository
 from .auth_repo import AuthRepository
@@ -106,4 +107,26 @@ class UnitOfWork:
                 "actor": actor,
                 "detail": detail,
             },
+        )
+
+    def audit_ticket(
+        self,
+        at: datetime,
+        action: str,
+        actor: str,
+        ticket: Ticket,
+        *,
+        window: int | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        """Audit an action on one ticket: its hall, id and number go with the row."""
+        self.audit(
+            at,
+            action,
+            actor,
+            hall=ticket.hall,
+            ticket_id=ticket.id,
+            ticket_number=ticket.display_number,
+            window=window,
+            detail=detail,
         )

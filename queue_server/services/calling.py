@@ -78,15 +78,8 @@ def _finish(
     uow.tickets.save(ticket)
     if w is not None:
         uow.windows.save(w)
-    uow.audit(
-        now,
-        action,
-        actor.name,
-        hall=ticket.hall,
-        ticket_id=ticket.id,
-        ticket_number=ticket.display_number,
-        window=w.number if w else ticket.window,
-        detail=detail,
+    uow.audit_ticket(
+        now, action, actor.name, ticket, window=w.number if w else ticket.window, detail=detail
     )
     uow.record(ticket_event(rt, uow, event, ticket, window=w, services=services))
     return ticket_view(rt, ticket, window=w)

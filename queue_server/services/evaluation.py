@@ -96,13 +96,11 @@ def evaluate(rt: Runtime, public_id: str, level: int, actor: Principal | None) -
                 actor=actor.name if actor else "citizen",
                 at=now,
             )
-            uow.audit(
+            uow.audit_ticket(
                 now,
                 "ticket.evaluate",
                 actor.name if actor else "citizen",
-                hall=ticket.hall,
-                ticket_id=ticket.id,
-                ticket_number=ticket.display_number,
+                ticket,
                 window=ticket.window,
                 detail={"level": level, "source": source},
             )

@@ -141,13 +141,11 @@ def issue_ticket(
             uow.tickets.add(ticket, device=actor.name if actor.kind == "device" else None)
             if within is not None:
                 within(uow, ticket)
-            uow.audit(
+            uow.audit_ticket(
                 now,
                 "ticket.issue",
                 actor.name,
-                hall=cmd.hall,
-                ticket_id=ticket.id,
-                ticket_number=ticket.display_number,
+                ticket,
                 detail={"service": service.code, "priority": reason, "channel": cmd.channel},
             )
             # Everyone already waiting for the service is ahead of a new normal ticket, so the

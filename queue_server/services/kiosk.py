@@ -53,15 +53,7 @@ def _audit_and_emit(
 ) -> dict[str, Any]:
     """Every kiosk report ends alike: one audit row, one hall event, commit, the ticket's view."""
     view = full_ticket_view(rt, uow, ticket)
-    uow.audit(
-        now,
-        action,
-        actor.name,
-        hall=ticket.hall,
-        ticket_id=ticket.id,
-        ticket_number=ticket.display_number,
-        detail=detail,
-    )
+    uow.audit_ticket(now, action, actor.name, ticket, detail=detail)
     uow.record(_event(rt, event, ticket, view, **extra))
     uow.commit()
     return view

@@ -52,13 +52,11 @@ def cancel(
             uow.windows.save(window)
         uow.tickets.save(ticket)
         who = actor.name if actor else "citizen"
-        uow.audit(
+        uow.audit_ticket(
             now,
             "ticket.cancel",
             who,
-            hall=ticket.hall,
-            ticket_id=ticket.id,
-            ticket_number=ticket.display_number,
+            ticket,
             window=ticket.window,
             detail={"reason": reason},
         )
@@ -76,14 +74,7 @@ def rejoin(rt: Runtime, public_id: str, actor: Principal) -> dict[str, Any]:
         policy = rt.policy(ticket.hall)
         ticket.rejoin(now, policy.no_show_rejoin, policy.rejoin_position)
         uow.tickets.save(ticket)
-        uow.audit(
-            now,
-            "ticket.rejoin",
-            actor.name,
-            hall=ticket.hall,
-            ticket_id=ticket.id,
-            ticket_number=ticket.display_number,
-        )
+        uow.audit_ticket(now, "ticket.rejoin", actor.name, ticket)
         view = full_ticket_view(rt, uow, ticket)
         uow.record(ticket_event(rt, uow, "ticket.rejoined", ticket, view=view))
         uow.commit()
