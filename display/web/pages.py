@@ -19,6 +19,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request, sen
 from display.voice.errors import VoiceError
 from display.web.callouts import Callouts, hall_phrase
 from queue_server.domain.errors import DomainError, Forbidden, InvalidRequest, NotFound
+from queue_server.domain.layout import unknown_zone
 from queue_server.domain.windows import Window
 from queue_server.services import evaluation as evaluation_service
 from queue_server.services import tickets as ticket_service
@@ -134,10 +135,7 @@ def board() -> Any:
         zone = request.args.get("zone") or None
         zones = {z.code: z.name for z in rt.hall(hall).zones}
         if zone is not None and zone not in zones:
-            raise NotFound(
-                f"大厅没有区域“{zone}”，可用：{'、'.join(zones) or '无'} / the hall has no zone "
-                f"'{zone}' (zones: {', '.join(zones) or 'none'})"
-            )
+            raise NotFound(unknown_zone(zone, zones))
     except DomainError as exc:
         return _error_page(exc)
     config = {

@@ -48,6 +48,8 @@ class AddWindowOp(_In):
     name: str | None = Field(None, max_length=200)
     services: Codes = []
     domains: Codes = []
+    zone: str | None = Field(None, max_length=40, description="the hall zone whose boards show it")
+    area: str | None = Field(None, max_length=200, description="where it stands, e.g. 一楼东侧")
 
 
 class RemoveWindowOp(_In):
@@ -106,7 +108,9 @@ def to_operation(op: Any) -> rules.Operation:
     if isinstance(op, KindOp):
         return rules.SetKind(op.window, WindowKind(op.kind))
     if isinstance(op, AddWindowOp):
-        return rules.AddWindow(op.number, op.name, tuple(op.services), tuple(op.domains))
+        return rules.AddWindow(
+            op.number, op.name, tuple(op.services), tuple(op.domains), op.zone, op.area
+        )
     if isinstance(op, RemoveWindowOp):
         return rules.RemoveWindow(op.window)
     return rules.SetUndifferentiated(tuple(op.services), tuple(op.domains))

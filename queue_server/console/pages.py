@@ -169,8 +169,9 @@ def create_session() -> tuple[Response, int]:
     result = sign_in(_rt(), username, password, hall, int(window) if window else None)
     nxt = str(data.get("next") or "")
     target = nxt if nxt.startswith("/console/") and result.principal.window is None else ""
-    response = jsonify({"redirect": target or _home(result.principal),
-                        "user": _user(result.principal)})
+    response = jsonify(
+        {"redirect": target or _home(result.principal), "user": _user(result.principal)}
+    )
     response.set_cookie(
         SESSION_COOKIE,
         result.token,

@@ -27,6 +27,8 @@ class WindowLayout:
     kind: WindowKind
     services: tuple[str, ...]
     active: bool = True
+    zone: str | None = None  # the hall zone whose boards show it
+    area: str | None = None  # where it stands, in words
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -35,6 +37,8 @@ class WindowLayout:
             "kind": self.kind.value,
             "services": list(self.services),
             "active": self.active,
+            "zone": self.zone,
+            "area": self.area,
         }
 
     @classmethod
@@ -45,6 +49,8 @@ class WindowLayout:
             kind=WindowKind(data["kind"]),
             services=tuple(data.get("services") or ()),
             active=bool(data.get("active", True)),
+            zone=data.get("zone"),
+            area=data.get("area"),
         )
 
 
@@ -78,6 +84,15 @@ class HallLayout:
         return replace(self, windows=tuple(sorted(others + (window,), key=lambda w: w.number)))
 
 
+def unknown_zone(code: str, zones: Iterable[str]) -> str:
+    """The message for a zone the hall does not have, listing those it has."""
+    known = list(zones)
+    return (
+        f"大厅没有区域“{code}”，可用：{'、'.join(known) or '无'} / the hall has no zone"
+        f" '{code}' (zones: {', '.join(known) or 'none'})"
+    )
+
+
 @dataclass(frozen=True)
 class Catalog:
     """What the layout may refer to: the hall's services (in order) and their domains."""
@@ -85,6 +100,13 @@ class Catalog:
     services: Mapping[str, str]  # service code -> domain code
     domain_names: Mapping[str, str] = field(default_factory=dict)
     service_names: Mapping[str, str] = field(default_factory=dict)
+    zones: Mapping[str, str] = field(default_factory=dict)  # zone code -> name
+
+    def zone(self, code: str | None) -> str | None:
+        """`code` when the hall has that zone (None stays None); else a refusal naming them."""
+        if code is None or code in self.zones:
+            return code
+        raise InvalidRequest(unknown_zone(code, self.zones), zone=code)
 
     def expand(self, services: Iterable[str], domains: Iterable[str]) -> list[str]:
         """Service codes named directly or through their domain, in catalog order; unknown
@@ -144,12 +166,15 @@ class SetKind:
 
 @dataclass(frozen=True)
 class AddWindow:
-    """Add a temporary window (临时应急窗口); number None takes the next free one."""
+    """Add a temporary window (临时应急窗口); number None takes the next free one. `zone`
+    puts it on that zone's boards; `area` says where it stands."""
 
     number: int | None = None
     name: str | None = None
     services: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()
+    zone: str | None = None
+    area: str | None = None
 
 
 @dataclass(frozen=True)
@@ -286,12 +311,20 @@ def apply_operation(
             raise InvalidRequest(f"{_label(number)}已存在 / window {number} exists", window=number)
         services = catalog.expand(op.services, op.domains)
         new = WindowLayout(
-            number, (op.name or "").strip() or TEMPORARY_NAME, WindowKind.TEMPORARY, ()
+            number,
+            (op.name or "").strip() or TEMPORARY_NAME,
+            WindowKind.TEMPORARY,
+            (),
+            zone=catalog.zone(op.zone),
+            area=(op.area or "").strip() or None,
         )
         new = _with_services(new, services, catalog)
         zh, en = _names(catalog, new.services)
+        where_zh = f"，{catalog.zones[new.zone]}" if new.zone else ""
+        where_en = f", zone {new.zone}" if new.zone else ""
         return layout._put(new), (
-            f"添加临时窗口{number}号（{zh}） / temporary window {number} added ({en})"
+            f"添加临时窗口{number}号（{zh}{where_zh}） / temporary window {number} added"
+            f" ({en}{where_en})"
         )
     if isinstance(op, RemoveWindow):
         w = _need(layout, op.window)

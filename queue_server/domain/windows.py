@@ -126,6 +126,10 @@ class Window:
     def rename(self, name: str) -> None:
         self._set(name=name)
 
+    def place(self, area: str | None, zone: str | None) -> None:
+        """Where the window stands and which zone's boards show it."""
+        self._set(area=area, zone=zone)
+
     def retire(self) -> None:
         """Take a (temporary) window out of the hall: it must hold no ticket."""
         if self.state is not WindowState.CLOSED:

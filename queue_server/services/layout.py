@@ -40,6 +40,7 @@ def catalog(rt: Runtime, hall: str) -> Catalog:
         {s.code: s.domain for s in cfg.services},
         {d: domains.get(d, d) for d in {s.domain for s in cfg.services}},
         {s.code: s.name for s in cfg.services},
+        {z.code: z.name for z in cfg.zones},
     )
 
 
@@ -47,7 +48,9 @@ def _layout(uow: UnitOfWork, hall: str) -> tuple[HallLayout, dict[int, Window]]:
     windows = {w.number: w for w in uow.windows.list(hall, include_inactive=True)}
     layout = HallLayout(
         tuple(
-            WindowLayout(w.number, w.name, w.kind, tuple(w.services), w.active)
+            WindowLayout(
+                w.number, w.name, w.kind, tuple(w.services), w.active, zone=w.zone, area=w.area
+            )
             for w in windows.values()
         ),
         tuple(uow.windows.undifferentiated(hall)),
@@ -89,6 +92,7 @@ def _write(
             continue
         if w is None:
             w = Window(None, hall, number, target.name, target.kind, list(target.services))
+            w.place(target.area, target.zone)
             uow.windows.add(w)
             touched.append(w)
             continue
@@ -98,6 +102,8 @@ def _write(
             w.rename(target.name)
         if w.kind is not target.kind:
             w.set_kind(target.kind)
+        if (w.area, w.zone) != (target.area, target.zone):
+            w.place(target.area, target.zone)
         if list(w.services) != list(target.services):
             w.set_services(list(target.services))
         uow.windows.save(w)
@@ -299,6 +305,7 @@ def get_layout(rt: Runtime, hall: str, actor: Principal) -> dict[str, Any]:
             for d in dict.fromkeys(cat.services.values())
         ],
         "kinds": [{"code": k.value, "name": v} for k, v in KIND_LABELS.items()],
+        "zones": [{"code": c, "name": n} for c, n in cat.zones.items()],
         "undo": (
             {"id": undoable.id, "summary": undoable.summary} if undoable is not None else None
         ),

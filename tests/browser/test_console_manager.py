@@ -36,7 +36,9 @@ def test_a_manager_moves_a_service_and_the_board_follows(demo_hall, new_page, sc
     sign = open_display(
         demo_hall, new_page, f"/display/sign?hall=county&window=20&token={token}", 1280, 400
     )
+    zone_b = open_display(demo_hall, new_page, f"/display/board?hall=county&zone=b&token={token}")
     assert board.locator(".tile").count() == 31
+    assert zone_b.locator(".tile").count() == 10  # windows 22..31
     assert "税务服务" not in sign.locator("#sign-services").inner_text()
     page = open_console(demo_hall, new_page)
     share = page.locator("#share").inner_text()
@@ -61,14 +63,21 @@ def test_a_manager_moves_a_service_and_the_board_follows(demo_hall, new_page, sc
     assert "税务服务" not in page.locator('#hallmap .wincard[data-window="13"] .svc').inner_text()
     screenshot(sign, "console-manager-sign-after-move")
 
-    # a temporary window: the board shows a new tile without being reloaded
+    # a temporary window upstairs: the hall board and zone b's board show a new tile without
+    # being reloaded
     page.fill("#add-name", "临时税务窗口")
+    page.select_option("#add-zone", "b")
+    page.fill("#add-area", "二楼电梯口")
     page.locator('#add-services input[value="tax"]').check()
     page.click("#form-add button[type=submit]")
     until(page, "() => document.getElementById('message').textContent.includes('临时窗口32号')")
+    assert "二楼B区" in page.locator("#message").inner_text()
     board.wait_for_selector('.tile[data-window="32"]')
     assert board.locator('.tile[data-window="32"] .win-name').inner_text() == "临时税务窗口"
     assert board.locator(".tile").count() == 32
+    zone_b.wait_for_selector('.tile[data-window="32"]')
+    assert zone_b.locator(".tile").count() == 11
+    assert "二楼B区" in page.locator('#layout-table tr[data-window="32"]').inner_text()
     until(page, "() => document.getElementById('share').textContent.startsWith('90.3%')")
     screenshot(board, "console-manager-board-after-change")
     screenshot(page, "console-manager-layout")
@@ -78,6 +87,7 @@ def test_a_manager_moves_a_service_and_the_board_follows(demo_hall, new_page, sc
     page.click("#undo")
     until(page, "() => document.getElementById('message').textContent.includes('已撤销')")
     board.wait_for_selector('.tile[data-window="32"]', state="detached")
+    zone_b.wait_for_selector('.tile[data-window="32"]', state="detached")
     page.click("#undo")
     until(page, "() => document.getElementById('message').textContent.includes('13号窗口')")
     sign.wait_for_selector("#sign-services:not(:has-text('税务服务'))")
@@ -89,6 +99,7 @@ def test_a_manager_moves_a_service_and_the_board_follows(demo_hall, new_page, sc
     )
     assert page.locator("#undo").is_disabled()
     assert script_errors(page) == [] and board.errors == [] and sign.errors == []
+    assert zone_b.errors == []
 
 
 def test_alerts_suggest_windows_and_statistics_export(demo_hall, new_page, screenshot, tmp_path):

@@ -101,6 +101,8 @@ def test_a_change_made_on_a_stale_screen_is_refused(api):
             "same window",
         ),
         ([{"op": "add_window", "number": 1}], 400, "invalid_request", "window 1 exists"),
+        ([{"op": "add_window", "zone": "b"}], 400, "invalid_request", "no zone 'b' (zones: a)"),
+        ([{"op": "add_window", "zone": "z" * 41}], 400, "invalid_request", "at most 40"),
     ],
 )
 def test_refused_changes(api, ops, status, code, needle):
@@ -113,9 +115,22 @@ def test_a_temporary_window_comes_and_goes(api):
         "POST",
         "halls/main/layout",
         "manager",
-        json={"ops": [{"op": "add_window", "number": 5, "name": "临时窗口", "domains": ["tax"]}]},
+        json={
+            "ops": [
+                {
+                    "op": "add_window",
+                    "number": 5,
+                    "name": "临时窗口",
+                    "domains": ["tax"],
+                    "zone": "a",
+                    "area": "一楼东侧",
+                }
+            ]
+        },
     )
     assert change["changed_windows"] == [5]
+    [added] = [w for w in change["layout"]["windows"] if w["number"] == 5]
+    assert (added["zone"], added["area"]) == ("a", "一楼东侧")
     assert services_of(api, 5) == ["tax", "invoice"]
     api.issue("tax")
     api.open(5)

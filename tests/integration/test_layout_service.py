@@ -140,6 +140,27 @@ def test_a_temporary_window_holding_a_ticket_stays_until_it_is_finished(rt):
     assert again["changed_windows"] == [10] and services(rt, 10) == ["tax"]
 
 
+def test_a_temporary_window_is_placed_in_a_zone_and_boards_hear_where(rt, events):
+    add = AddWindow(name="应急窗口", services=("general",), zone="a", area="一楼东侧")
+    layout.change_layout(rt, "main", MANAGER, [add])
+    with rt.uow(write=False) as uow:
+        w = uow.windows.get("main", 10)
+        assert (w.zone, w.area) == ("a", "一楼东侧")
+    [event] = [e for e in events if e.name == "hall.layout_changed"]
+    [view] = event.payload["windows"]
+    assert (view["number"], view["zone"], view["area"]) == (10, "a", "一楼东侧")
+    shown = layout.get_layout(rt, "main", MANAGER)
+    assert shown["zones"] == [{"code": "a", "name": "一楼A区"}]
+    assert [w["zone"] for w in shown["windows"] if w["number"] == 10] == ["a"]
+    layout.undo_layout(rt, "main", MANAGER)
+    layout.change_layout(rt, "main", MANAGER, [AddWindow(10, services=("tax",))])
+    with rt.uow(write=False) as uow:  # the number comes back without the old place
+        w = uow.windows.get("main", 10)
+        assert (w.active, w.zone, w.area) == (True, None, None)
+    with pytest.raises(InvalidRequest, match="the hall has no zone 'z'"):
+        layout.change_layout(rt, "main", MANAGER, [AddWindow(zone="z")])
+
+
 def test_two_managers_adding_windows_at_once_get_different_numbers(rt):
     results, errors = [], []
     barrier = threading.Barrier(2)

@@ -136,6 +136,24 @@ def test_temporary_windows_are_added_and_removed():
     assert again.window(10).active and again.window(10).services == ("tax",)
 
 
+def test_a_temporary_window_goes_into_a_zone_of_the_hall():
+    zoned = Catalog(CAT.services, CAT.domain_names, CAT.service_names, {"a": "一楼A区"})
+    after, lines = apply_operations(
+        HALL, [AddWindow(services=("tax",), zone="a", area=" 一楼东侧 ")], zoned, IDLE
+    )
+    w = after.window(10)
+    assert (w.zone, w.area) == ("a", "一楼东侧")
+    assert lines == [
+        "添加临时窗口10号（税务综合，一楼A区） / temporary window 10 added (tax, zone a)"
+    ]
+    assert WindowLayout.from_json(w.to_json()) == w  # the history keeps where it stands
+    assert changed_windows(HALL, after) == [10]
+    with pytest.raises(InvalidRequest, match="the hall has no zone 'b' \\(zones: a\\)"):
+        apply_operations(HALL, [AddWindow(zone="b")], zoned, IDLE)
+    with pytest.raises(InvalidRequest, match="zones: none"):
+        apply(AddWindow(zone="a"))  # a hall without zones
+
+
 def test_an_open_window_must_serve_something_and_a_change_must_change_something():
     staffed = LiveState(frozenset({2}))
     with pytest.raises(InvalidRequest, match="window 2 is open: it must serve at least one"):

@@ -67,6 +67,7 @@ export class LayoutEditor {
   draw() {
     const d = this.data;
     this.names = Object.fromEntries(d.services.map((s) => [s.code, s.name]));
+    this.zoneNames = Object.fromEntries(d.zones.map((z) => [z.code, z.name]));
     $("layout-version").textContent = `版本 v${d.layout_version}`;
     $("uncovered").textContent = d.uncovered.length
       ? `没有窗口办理：${d.uncovered.map((u) => `${u.name}${u.waiting ? `（${u.waiting}人等候）` : ""}`).join("、")} / services no window serves`
@@ -79,6 +80,10 @@ export class LayoutEditor {
     $("move-from").replaceChildren(...options(d.windows));
     $("move-to").replaceChildren(...options(d.windows));
     $("add-services").replaceChildren(this.checks("add-svc", []));
+    // A zone puts the new window on that zone's boards; a hall without zones has one board set.
+    $("add-zone-label").hidden = !d.zones.length;
+    $("add-zone").replaceChildren(el("option", { value: "" }, "（不分区 / none）"),
+      ...d.zones.map((z) => el("option", { value: z.code }, z.name)));
     $("undiff-services").replaceChildren(this.checks("undiff-svc", d.undifferentiated, { domains: false }));
     $("undo-summary").textContent = d.undo ? d.undo.summary : "没有可撤销的修改 / nothing to undo";
     $("undo").disabled = !d.undo || !this.editable;
@@ -98,7 +103,8 @@ export class LayoutEditor {
       : null;
     const edit = el("button", { type: "button", class: "edit", disabled: !this.editable, onclick: () => this.edit(w) }, "编辑");
     return el("tr", { dataset: { window: w.number }, class: this.editing === w.number ? "editing" : "" },
-      el("td", {}, el("b", {}, `${w.number}号`), el("br"), el("small", {}, w.name)),
+      el("td", {}, el("b", {}, `${w.number}号`), el("br"), el("small", {}, w.name),
+        w.zone ? el("small", { class: "muted zone" }, ` · ${this.zoneNames[w.zone] || w.zone}`) : null),
       el("td", {}, w.kind_label),
       el("td", { class: "svc-list" }, w.services.map((s) => s.name).join("、") || "（无）"),
       el("td", {}, el("span", { class: `state state-${w.state}` }, w.state_label), w.clerk ? el("div", { class: "muted" }, w.clerk) : null),
@@ -171,9 +177,15 @@ export class LayoutEditor {
   add() {
     const services = [...document.querySelectorAll('input[name="add-svc"]:checked')].map((i) => i.value);
     const number = $("add-number").value ? Number($("add-number").value) : null;
-    this.change([{ op: "add_window", number, name: $("add-name").value || null, services }], () => {
-      $("add-number").value = "";
-      $("add-name").value = "";
+    this.change([{
+      op: "add_window",
+      number,
+      name: $("add-name").value || null,
+      services,
+      zone: $("add-zone").value || null,
+      area: $("add-area").value || null,
+    }], () => {
+      for (const id of ["add-number", "add-name", "add-area"]) $(id).value = "";
     });
   }
 
