@@ -295,3 +295,18 @@ evaluations = Table(
     UniqueConstraint("ticket_id", name="uq_evaluations_ticket_id"),
 )
 Index("ix_evaluations_hall_at", evaluations.c.hall, evaluations.c.at)
+
+# A manager's board notices, kept (append-only) so that a board reloaded or reconnected during
+# one shows it again; the newest row of a hall's zone slot (zone NULL: hall-wide) counts.
+board_notices = Table(
+    "board_notices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("hall", String(40), ForeignKey("halls.code"), nullable=False),
+    Column("zone", String(40)),
+    Column("text", String(200), nullable=False),
+    Column("at", Time, nullable=False),
+    Column("until", Time, nullable=False),
+    Column("actor", String(80), nullable=False),
+)
+Index("ix_board_notices_hall_until", board_notices.c.hall, board_notices.c.until)

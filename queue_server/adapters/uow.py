@@ -19,6 +19,7 @@ from . import tables as t
 from .appointments_repo import AppointmentRepository
 from .auth_repo import AuthRepository
 from .directory import ServiceDirectory
+from .notices_repo import NoticeRepository
 from .store import Store
 from .tickets_repo import TicketRepository
 from .windows_repo import WindowRepository
@@ -53,6 +54,7 @@ class UnitOfWork:
         self.windows = WindowRepository(conn, postgres)
         self.auth = AuthRepository(conn)
         self.appointments = AppointmentRepository(conn)
+        self.notices = NoticeRepository(conn)
         return self
 
     def __exit__(

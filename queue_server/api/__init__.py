@@ -14,6 +14,7 @@ from . import (
     halls,
     kiosk,
     layout,
+    notices,
     stats,
     tickets,
     windows,
@@ -24,5 +25,5 @@ def register(app: APIFlask) -> None:
     errors.register(app)
     for module in (halls, tickets, windows, appointments, auth, kiosk):
         app.register_blueprint(module.bp, url_prefix="/api/v1")
-    for module in (layout, stats, evaluation, catalog, accounts):
+    for module in (layout, notices, stats, evaluation, catalog, accounts):
         app.register_blueprint(module.bp, url_prefix="/api/v1")

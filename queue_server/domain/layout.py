@@ -93,6 +93,14 @@ def unknown_zone(code: str, zones: Iterable[str]) -> str:
     )
 
 
+def known_zone(code: str | None, zones: Iterable[str]) -> str | None:
+    """`code` when the hall has that zone (None stays None); else a refusal naming them."""
+    zones = list(zones)
+    if code is None or code in zones:
+        return code
+    raise InvalidRequest(unknown_zone(code, zones), zone=code)
+
+
 @dataclass(frozen=True)
 class Catalog:
     """What the layout may refer to: the hall's services (in order) and their domains."""
@@ -103,10 +111,7 @@ class Catalog:
     zones: Mapping[str, str] = field(default_factory=dict)  # zone code -> name
 
     def zone(self, code: str | None) -> str | None:
-        """`code` when the hall has that zone (None stays None); else a refusal naming them."""
-        if code is None or code in self.zones:
-            return code
-        raise InvalidRequest(unknown_zone(code, self.zones), zone=code)
+        return known_zone(code, self.zones)
 
     def expand(self, services: Iterable[str], domains: Iterable[str]) -> list[str]:
         """Service codes named directly or through their domain, in catalog order; unknown

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..adapters.uow import UnitOfWork
 from ..domain.estimate import estimated_wait_minutes, mean_service_minutes
+from ..domain.notices import BoardNotice, shown
 from ..domain.tickets import Ticket, TicketState
 from ..domain.windows import Window
 from .runtime import Runtime, TtlCache
@@ -155,6 +156,17 @@ def window_view(rt: Runtime, window: Window, ticket: Ticket | None = None) -> di
     }
 
 
+def notice_view(rt: Runtime, notice: BoardNotice) -> dict[str, Any]:
+    return notice.to_json(rt.clock.now()) | {"until": iso(notice.until), "at": iso(notice.at)}
+
+
+def current_notices(rt: Runtime, uow: UnitOfWork, hall: str) -> list[dict[str, Any]]:
+    """The manager's notices the hall's boards show now (hall-wide first, then per zone)."""
+    now = rt.clock.now()
+    on = sorted(shown(uow.notices.since(hall, now), now), key=lambda n: n.zone or "")
+    return [notice_view(rt, n) for n in on]
+
+
 def hall_snapshot(rt: Runtime, uow: UnitOfWork, hall: str) -> dict[str, Any]:
     """Everything a board, sign or console needs to draw the hall from scratch."""
     cfg = rt.hall(hall)
@@ -188,4 +200,5 @@ def hall_snapshot(rt: Runtime, uow: UnitOfWork, hall: str) -> dict[str, Any]:
             for s in cfg.services
         ],
         "recent_calls": recent,
+        "notices": current_notices(rt, uow, hall),
     }

@@ -146,3 +146,50 @@ def test_alerts_suggest_windows_and_statistics_export(demo_hall, new_page, scree
     assert lines[0].startswith("窗口,取号数,叫号数,办结数")
     assert lines[1].startswith("税务综合窗口,0,1,1") and lines[-1].startswith("合计,27,1,1")
     assert script_errors(page) == []
+
+
+def test_a_board_notice_is_posted_kept_across_a_reload_and_cleared(
+    demo_hall, new_page, screenshot
+):
+    token = demo_hall.board
+    board = open_display(demo_hall, new_page, f"/display/board?hall=county&token={token}")
+    zone_a = open_display(demo_hall, new_page, f"/display/board?hall=county&zone=a&token={token}")
+    own = board.locator("#notice span").inner_text()
+    page = open_console(demo_hall, new_page)
+    assert page.locator("#notice-none").is_visible()
+
+    page.fill("#notice-text", "系统升级，17:00后暂停取号")
+    page.select_option("#notice-minutes", "30")
+    page.click("#form-notice button[type=submit]")
+    for screen in (board, zone_a):
+        screen.wait_for_function("document.querySelector('#notice').classList.contains('urgent')")
+        assert screen.locator("#notice span").inner_text() == "系统升级，17:00后暂停取号"
+    until(page, "() => document.querySelectorAll('#notice-list li').length === 1")
+    assert "约30分钟" in page.locator("#notice-list").inner_text()
+
+    # zone a's own notice wins on zone a's boards only
+    page.fill("#notice-text", "一楼A区空调检修")
+    page.select_option("#notice-zone", "a")
+    page.click("#form-notice button[type=submit]")
+    zone_a.wait_for_function(
+        "document.querySelector('#notice span').textContent === '一楼A区空调检修'"
+    )
+    assert board.locator("#notice span").inner_text() == "系统升级，17:00后暂停取号"
+    until(page, "() => document.querySelectorAll('#notice-list li').length === 2")
+    page.locator("#notices").scroll_into_view_if_needed()
+    screenshot(page, "console-manager-notices")
+
+    # a board that reloads shows the kept notice again
+    board.reload()
+    board.wait_for_selector("body[data-ready='1']")
+    board.wait_for_function("document.querySelector('#notice').classList.contains('urgent')")
+    assert board.locator("#notice span").inner_text() == "系统升级，17:00后暂停取号"
+    screenshot(board, "board-with-notice")
+
+    # cleared from the console: the hall-wide one goes, zone a keeps its own
+    page.locator('#notice-list li[data-zone=""] button').click()
+    board.wait_for_function("!document.querySelector('#notice').classList.contains('urgent')")
+    assert board.locator("#notice span").inner_text() == own
+    assert zone_a.locator("#notice span").inner_text() == "一楼A区空调检修"
+    until(page, "() => document.querySelectorAll('#notice-list li').length === 1")
+    assert script_errors(page) == [] and board.errors == [] and zone_a.errors == []

@@ -18,7 +18,9 @@ export class HallState {
     this.queues = {};
     this.services = [];
     this.serverTime = null;
-    this.notice = null; // a temporary notice pushed by an outside process (display.notice)
+    // Board notices by slot ("" hall-wide, else a zone): a manager's (kept by the server, so
+    // they come back with every snapshot) or one pushed by an outside process (not kept).
+    this.notices = new Map();
   }
 
   get ready() { return this.hall !== null; }
@@ -39,13 +41,24 @@ export class HallState {
     this.recent = recent.slice(0, RECENT_LIMIT);
     this.queues = { ...(snap.queues || {}) };
     this.services = snap.services || [];
+    for (const [slot, n] of [...this.notices]) if (n.kept) this.notices.delete(slot);
+    for (const n of snap.notices || []) this.setNotice(n);
+  }
+
+  setNotice(data) {
+    const slot = data.zone ?? "";
+    if (!data.text) { this.notices.delete(slot); return; }
+    this.notices.set(slot, {
+      text: data.text,
+      until: Date.now() + 1000 * (data.seconds ?? 60),
+      kept: Boolean(data.until),
+    });
   }
 
   /** Apply one event; returns {ticket, window} when it is a call to announce, else null. */
   applyEvent(name, data) {
     if (name === "display.notice") {
-      this.notice = data.text ? { text: data.text, until: Date.now() + 1000 * (data.seconds || 60),
-        zone: data.zone ?? null } : null;
+      this.setNotice(data);
       return null;
     }
     const w = data.window;
@@ -135,11 +148,13 @@ export class HallState {
     return [...byDomain.values()];
   }
 
+  /** The notice this board shows now: its zone's, else the hall-wide one; null for none. */
   currentNotice() {
-    if (this.notice && this.notice.until > Date.now()
-        && (!this.notice.zone || !this.zone || this.notice.zone === this.zone)) {
-      return this.notice.text;
-    }
-    return null;
+    const now = Date.now();
+    const on = (slot) => {
+      const n = this.notices.get(slot);
+      return n && n.until > now ? n.text : null;
+    };
+    return (this.zone ? on(this.zone) : null) ?? on("");
   }
 }

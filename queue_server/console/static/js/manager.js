@@ -4,6 +4,7 @@
 import { api, bindSignOut, clock, el, minutes, readConfig, showMessage, since } from "./api.js";
 import { LayoutEditor } from "./layout.js";
 import { connectLive } from "./live.js";
+import { NoticePanel } from "./notices.js";
 import { StatsView } from "./stats.js";
 
 const config = readConfig();
@@ -16,6 +17,7 @@ const layout = new LayoutEditor(config, {
   onLoaded: (data) => drawShare(data.share),
 });
 const stats = new StatsView(config);
+const notices = new NoticePanel(config, { onPosted: () => refreshSnapshot() });
 
 // --- tabs ----------------------------------------------------------------------------------
 for (const name of ["hall", "layout", "stats"]) {
@@ -80,10 +82,15 @@ function drawAlerts() {
   $("alerts").querySelector("tbody").replaceChildren(...rows);
 }
 
+function setSnapshot(snap) {
+  state.snapshot = snap;
+  drawMap();
+  notices.draw(snap);
+}
+
 async function refreshSnapshot() {
   try {
-    state.snapshot = await api("GET", `halls/${config.hall}/snapshot`);
-    drawMap();
+    setSnapshot(await api("GET", `halls/${config.hall}/snapshot`));
   } catch (err) {
     showMessage(err.message);
   }
@@ -110,10 +117,7 @@ setInterval(drawMap, 1000);
 setInterval(refreshAlerts, 30000);
 connectLive({
   hall: config.hall,
-  onSnapshot: (snap) => {
-    state.snapshot = snap;
-    drawMap();
-  },
+  onSnapshot: setSnapshot,
   onEvent: (name) => {
     window.__console.events.push(name);
     later("snapshot", refreshSnapshot, 200);
