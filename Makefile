@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 APT_PACKAGES_RUN  := espeak-ng fonts-noto-cjk
-APT_PACKAGES_TEST := $(APT_PACKAGES_RUN) chromium
+APT_PACKAGES_TEST := $(APT_PACKAGES_RUN) chromium nginx openssl systemd
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
@@ -36,7 +36,8 @@ node_modules/.installed-stamp: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# System packages: speech (espeak-ng), CJK fonts (ticket pictures, pages), Chromium (browser tests).
+# System packages: speech (espeak-ng), CJK fonts (ticket pictures, pages), Chromium (browser
+# tests), nginx and systemd (the deploy/ files are checked with nginx -t and systemd-analyze).
 system-deps-run:
 	@./deploy/install-system-packages.sh $(APT_PACKAGES_RUN)
 

@@ -7,7 +7,7 @@ set -euo pipefail
 [ "$(id -u)" -eq 0 ] || { echo "run as root (sudo)"; exit 1; }
 src="$(cd "$(dirname "$0")/.." && pwd)"
 
-"$src/deploy/install-system-packages.sh" python3-venv nodejs npm espeak-ng fonts-noto-cjk
+"$src/deploy/install-system-packages.sh" python3-venv nodejs npm rsync espeak-ng fonts-noto-cjk
 id onewindow >/dev/null 2>&1 || useradd --system --home /var/lib/onewindow --shell /usr/sbin/nologin onewindow
 install -d -o onewindow -g onewindow -m 0750 /var/lib/onewindow
 install -d -m 0755 /opt/onewindow /etc/onewindow

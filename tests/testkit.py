@@ -41,6 +41,49 @@ def decode_frames(decode, data: bytes) -> tuple[list, int, bytes]:
     return frames, dropped, data
 
 
+# --- a Socket.IO client that records events -------------------------------------------------
+class Listener:
+    """A python-socketio client (websocket transport) that records every event it receives."""
+
+    def __init__(self, url: str, auth: dict, *, reconnection: bool = True, ssl_verify: bool = True):
+        import queue
+
+        import socketio
+
+        self.events: queue.Queue = queue.Queue()
+        self.client = socketio.Client(
+            reconnection=reconnection,
+            reconnection_delay=0.2,
+            reconnection_delay_max=1,
+            ssl_verify=ssl_verify,
+        )
+        self.client.on("*", lambda event, data: self.events.put((event, data)))
+        self.client.connect(url, auth=auth, transports=["websocket"], wait_timeout=10)
+
+    def next(self, name: str, timeout: float = 10.0) -> dict:
+        """The next event called `name` (others are passed over), within `timeout` s."""
+        import queue
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"no {name} event within {timeout} s")
+            try:
+                event, data = self.events.get(timeout=left)
+            except queue.Empty:
+                continue
+            if event == name:
+                return data
+
+    def names(self) -> list[str]:
+        return [name for name, _ in list(self.events.queue)]
+
+    def close(self) -> None:
+        self.client.disconnect()
+
+
 # --- a real server process ------------------------------------------------------------------
 def free_port() -> int:
     import socket

@@ -2,36 +2,11 @@
 
 from __future__ import annotations
 
-import queue
 import time
 
 import pytest
 import socketio
-
-
-class Listener:
-    """A python-socketio client that records every event it receives."""
-
-    def __init__(self, url: str, auth: dict):
-        self.events: queue.Queue = queue.Queue()
-        self.client = socketio.Client(
-            reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1
-        )
-        self.client.on("*", lambda event, data: self.events.put((event, data)))
-        self.client.connect(url, auth=auth, transports=["websocket"], wait_timeout=10)
-
-    def next(self, name: str, timeout: float = 10.0) -> dict:
-        deadline = time.monotonic() + timeout
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise AssertionError(f"no {name} event within {timeout} s")
-            event, data = self.events.get(timeout=left)
-            if event == name:
-                return data
-
-    def close(self) -> None:
-        self.client.disconnect()
+from testkit import Listener
 
 
 @pytest.fixture

@@ -6,13 +6,12 @@ only publishes on the channel."""
 
 from __future__ import annotations
 
-import queue
 import time
 import uuid
 
 import pytest
 import redis
-import socketio
+from testkit import Listener
 
 from display.notice import BoardNotices
 
@@ -20,35 +19,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.redis]
 REDIS = "redis://127.0.0.1:6379/13"
 
 
-class Board:
-    """A python-socketio client in a hall's room, recording every event."""
-
-    def __init__(self, url: str, token: str, hall: str = "busy") -> None:
-        self.events: queue.Queue = queue.Queue()
-        self.client = socketio.Client(reconnection=False)
-        self.client.on("*", lambda event, data: self.events.put((event, data)))
-        self.client.connect(
-            url, auth={"token": token, "hall": hall}, transports=["websocket"], wait_timeout=10
-        )
-
-    def next(self, name: str, timeout: float = 10.0) -> dict:
-        deadline = time.monotonic() + timeout
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise AssertionError(f"no {name} event within {timeout} s")
-            try:
-                event, data = self.events.get(timeout=left)
-            except queue.Empty:
-                continue
-            if event == name:
-                return data
-
-    def names(self) -> list[str]:
-        return [name for name, _ in list(self.events.queue)]
-
-    def close(self) -> None:
-        self.client.disconnect()
+def board_in(url: str, token: str, hall: str = "busy") -> Listener:
+    """A board in a hall's room, recording every event."""
+    return Listener(url, {"token": token, "hall": hall}, reconnection=False)
 
 
 @pytest.fixture
@@ -75,8 +48,8 @@ def pair(hall_server, channel):
 
 def test_a_call_through_one_server_reaches_a_board_on_the_other(pair):
     first, second = pair
-    on_second = Board(second.url, first.board)
-    on_first = Board(first.url, first.board)
+    on_second = board_in(second.url, first.board)
+    on_first = board_in(first.url, first.board)
     try:
         assert on_second.next("snapshot")["hall"]["code"] == "busy"
         on_first.next("snapshot")
@@ -100,7 +73,7 @@ def test_a_call_through_one_server_reaches_a_board_on_the_other(pair):
 
 def test_an_outside_process_reaches_the_boards_of_every_server(pair, channel):
     first, second = pair
-    boards = [Board(first.url, first.board), Board(second.url, first.board)]
+    boards = [board_in(first.url, first.board), board_in(second.url, first.board)]
     try:
         for board in boards:
             board.next("snapshot")
