@@ -34,6 +34,7 @@ def site_for_test(tmp: Path, upstream: int, http_port: int, https_port: int) -> 
         "listen 80;": f"listen 127.0.0.1:{http_port};",
         "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
         "/etc/ssl/onewindow/": f"{tmp}/",
+        "/var/log/nginx/": f"{tmp}/",
     }
     for old, new in edits.items():
         assert old in text, f"{CONF.name} no longer has {old!r}: update this test"
@@ -79,14 +80,16 @@ def proxied(hall_server, tmp_path):
                 tmp_path / "error.log"
             ).read_text()
             time.sleep(0.05)
-        server.proxy_http, server.proxy_https = http_port, https_port
+        server.proxy_http, server.proxy_https, server.proxy_dir = http_port, https_port, tmp_path
         yield server
     finally:
         nginx.terminate()
         nginx.wait(10)
 
 
-def https(port: int, method: str, path: str, body=None, token: str | None = None):
+def https(
+    port: int, method: str, path: str, body=None, token: str | None = None, *, raw: bool = False
+):
     conn = http.client.HTTPSConnection(
         "127.0.0.1", port, context=ssl._create_unverified_context(), timeout=10
     )
@@ -95,15 +98,19 @@ def https(port: int, method: str, path: str, body=None, token: str | None = None
         headers["Authorization"] = f"Bearer {token}"
     conn.request(method, path, json.dumps(body) if body is not None else None, headers)
     resp = conn.getresponse()
-    return resp, json.loads(resp.read() or b"null")
+    data = resp.read()
+    return resp if raw else (resp, json.loads(data or b"null"))
 
 
 def test_nginx_in_front_passes_the_api_and_the_websocket(proxied):
     plain = http.client.HTTPConnection("127.0.0.1", proxied.proxy_http, timeout=10)
-    plain.request("GET", "/display/board?hall=busy", headers={"Host": "hall.example.gov.cn"})
+    board_page = f"/display/board?hall=busy&token={proxied.board}"
+    plain.request("GET", board_page, headers={"Host": "hall.example.gov.cn"})
     moved = plain.getresponse()
     assert moved.status == 301
-    assert moved.getheader("Location") == "https://hall.example.gov.cn/display/board?hall=busy"
+    assert moved.getheader("Location") == f"https://hall.example.gov.cn{board_page}"
+    page = https(proxied.proxy_https, "GET", board_page, raw=True)
+    assert page.status == 200 and "text/html" in page.getheader("Content-Type")
 
     resp, health = https(proxied.proxy_https, "GET", "/api/v1/health")
     assert resp.status == 200 and health["status"] == "ok"
@@ -129,3 +136,6 @@ def test_nginx_in_front_passes_the_api_and_the_websocket(proxied):
         assert issued["ticket"]["number"] == ticket["number"] == "A001"
     finally:
         board.close()
+    log = (proxied.proxy_dir / "onewindow.access.log").read_text(encoding="utf-8")
+    assert "GET /display/board HTTP/1.1" in log and "POST /api/v1/halls/busy/tickets" in log
+    assert proxied.board not in log and "token" not in log  # the page address's token is not kept
