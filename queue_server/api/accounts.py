@@ -9,7 +9,7 @@ from apiflask import APIBlueprint
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..services import accounts as service
-from .context import BEARER, runtime, user
+from .context import BEARER, refuses, runtime, user
 
 bp = APIBlueprint("accounts", __name__, tag="Administration")
 
@@ -67,7 +67,7 @@ class CountOut(_Out):
 
 @bp.get("/admin/users")
 @bp.output(UserList)
-@bp.doc(summary="Accounts", security=BEARER)
+@bp.doc(summary="Accounts", security=BEARER, responses=refuses(403))
 def users() -> dict[str, Any]:
     return {"users": service.list_users(runtime(), user())}
 
@@ -75,7 +75,7 @@ def users() -> dict[str, Any]:
 @bp.post("/admin/users")
 @bp.input(UserIn, location="json", arg_name="body")
 @bp.output(UserOut, status_code=201)
-@bp.doc(summary="Create an account", security=BEARER)
+@bp.doc(summary="Create an account", security=BEARER, responses=refuses(400, 403, 404, 409))
 def create_user(body: UserIn) -> dict[str, Any]:
     return service.create_user(
         runtime(), user(), body.username, body.password, body.role, body.halls, body.display_name
@@ -84,14 +84,18 @@ def create_user(body: UserIn) -> dict[str, Any]:
 
 @bp.post("/admin/users/<username>/disable")
 @bp.output(UserOut)
-@bp.doc(summary="Disable an account and end its sessions", security=BEARER)
+@bp.doc(
+    summary="Disable an account and end its sessions",
+    security=BEARER,
+    responses=refuses(400, 403, 404),
+)
 def disable(username: str) -> dict[str, Any]:
     return service.set_active(runtime(), user(), username, False)
 
 
 @bp.post("/admin/users/<username>/enable")
 @bp.output(UserOut)
-@bp.doc(summary="Enable an account again", security=BEARER)
+@bp.doc(summary="Enable an account again", security=BEARER, responses=refuses(403, 404))
 def enable(username: str) -> dict[str, Any]:
     return service.set_active(runtime(), user(), username, True)
 
@@ -99,21 +103,29 @@ def enable(username: str) -> dict[str, Any]:
 @bp.post("/admin/users/<username>/password")
 @bp.input(PasswordIn, location="json", arg_name="body")
 @bp.output(CountOut)
-@bp.doc(summary="Set a new password: lifts a lock-out, ends the sessions", security=BEARER)
+@bp.doc(
+    summary="Set a new password: lifts a lock-out, ends the sessions",
+    security=BEARER,
+    responses=refuses(400, 403, 404),
+)
 def password(username: str, body: PasswordIn) -> dict[str, Any]:
     return {"count": service.reset_password(runtime(), user(), username, body.password)}
 
 
 @bp.post("/admin/users/<username>/sign-out")
 @bp.output(CountOut)
-@bp.doc(summary="End every session of an account (sign out everywhere)", security=BEARER)
+@bp.doc(
+    summary="End every session of an account (sign out everywhere)",
+    security=BEARER,
+    responses=refuses(403, 404),
+)
 def sign_out(username: str) -> dict[str, Any]:
     return {"count": service.sign_out_everywhere(runtime(), user(), username)}
 
 
 @bp.get("/admin/devices")
 @bp.output(DeviceList)
-@bp.doc(summary="Device tokens (kiosks, boards, agents)", security=BEARER)
+@bp.doc(summary="Device tokens (kiosks, boards, agents)", security=BEARER, responses=refuses(403))
 def devices() -> dict[str, Any]:
     return {"devices": service.list_devices(runtime(), user())}
 
@@ -121,7 +133,11 @@ def devices() -> dict[str, Any]:
 @bp.post("/admin/devices")
 @bp.input(DeviceIn, location="json", arg_name="body")
 @bp.output(TokenOut, status_code=201)
-@bp.doc(summary="Register a device; its token is shown once", security=BEARER)
+@bp.doc(
+    summary="Register a device; its token is shown once",
+    security=BEARER,
+    responses=refuses(400, 403, 404, 409),
+)
 def create_device(body: DeviceIn) -> dict[str, Any]:
     token = service.create_device(runtime(), user(), body.name, body.kind, body.hall)
     return {"name": body.name, "token": token}
@@ -129,6 +145,6 @@ def create_device(body: DeviceIn) -> dict[str, Any]:
 
 @bp.post("/admin/devices/<name>/revoke")
 @bp.output(CountOut)
-@bp.doc(summary="Revoke a device token", security=BEARER)
+@bp.doc(summary="Revoke a device token", security=BEARER, responses=refuses(403, 404))
 def revoke(name: str) -> dict[str, Any]:
     return {"count": service.revoke_device(runtime(), user(), name)}

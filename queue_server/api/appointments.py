@@ -8,7 +8,7 @@ from apiflask import APIBlueprint
 
 from ..services import appointments as service
 from ..services.issuing import IdCardData
-from .context import BEARER, runtime, user
+from .context import BEARER, refuses, runtime, user
 from .schemas import AppointmentOut, BookIn, CheckInIn, TicketOut
 
 bp = APIBlueprint("appointments", __name__, tag="Appointments")
@@ -23,7 +23,9 @@ def _card(body: Any) -> IdCardData | None:
 @bp.input(BookIn, location="json", arg_name="body")
 @bp.output(AppointmentOut, status_code=201)
 @bp.doc(
-    summary="Book an appointment (booking system `agent` device, manager or admin)", security=BEARER
+    summary="Book an appointment (booking system `agent` device, manager or admin)",
+    security=BEARER,
+    responses=refuses(400, 403, 404),
 )
 def book(hall: str, body: BookIn) -> dict[str, Any]:
     cmd = service.Book(hall, body.service, body.slot_start, _card(body))
@@ -32,7 +34,11 @@ def book(hall: str, body: BookIn) -> dict[str, Any]:
 
 @bp.get("/appointments/<ref>")
 @bp.output(AppointmentOut)
-@bp.doc(summary="An appointment by its reference (the QR code holds OWAPPT:<ref>)", security=BEARER)
+@bp.doc(
+    summary="An appointment by its reference (the QR code holds OWAPPT:<ref>)",
+    security=BEARER,
+    responses=refuses(400, 403, 404),
+)
 def get(ref: str) -> dict[str, Any]:
     return service.get(runtime(), service.parse_qr(ref), user())
 
@@ -44,7 +50,7 @@ def get(ref: str) -> dict[str, Any]:
     summary="Check in: issue the appointment's ticket (green channel when on time)",
     description="Scanning the same code again returns the same ticket with status 200.",
     security=BEARER,
-    responses={200: "already checked in: the same ticket"},
+    responses={200: "already checked in: the same ticket", **refuses(400, 403, 404, 409)},
 )
 def check_in(ref: str, body: CheckInIn) -> tuple[dict[str, Any], int]:
     result = service.check_in(runtime(), service.parse_qr(ref), user(), _card(body))
@@ -53,6 +59,8 @@ def check_in(ref: str, body: CheckInIn) -> tuple[dict[str, Any], int]:
 
 @bp.post("/appointments/<ref>/cancel")
 @bp.output(AppointmentOut)
-@bp.doc(summary="Cancel a booked appointment", security=BEARER)
+@bp.doc(
+    summary="Cancel a booked appointment", security=BEARER, responses=refuses(400, 403, 404, 409)
+)
 def cancel(ref: str) -> dict[str, Any]:
     return service.cancel(runtime(), service.parse_qr(ref), user())

@@ -8,7 +8,7 @@ from apiflask import APIBlueprint
 
 from ..domain.errors import InvalidRequest
 from ..services import auth as service
-from .context import BEARER, runtime, user
+from .context import BEARER, refuses, runtime, user
 from .schemas import CountOut, LoginIn, LogoutIn, MeOut, TokenOut
 
 bp = APIBlueprint("auth", __name__, tag="Auth")
@@ -30,6 +30,7 @@ def _me(p: service.Principal) -> dict[str, Any]:
 @bp.doc(
     summary="Sign in; clerks give the hall and window they sit at",
     description="Five wrong passwords lock the account for 15 minutes.",
+    responses=refuses(400, 401, 403, 404),
 )
 def login(body: LoginIn) -> dict[str, Any]:
     result = service.sign_in(runtime(), body.username, body.password, body.hall, body.window)
@@ -44,7 +45,11 @@ def login(body: LoginIn) -> dict[str, Any]:
 @bp.post("/auth/logout")
 @bp.input(LogoutIn, location="json", arg_name="body")
 @bp.output(CountOut)
-@bp.doc(summary="Sign out this session, or every session of the account", security=BEARER)
+@bp.doc(
+    summary="Sign out this session, or every session of the account",
+    security=BEARER,
+    responses=refuses(400),
+)
 def logout(body: LogoutIn) -> dict[str, Any]:
     p = user()
     if p.kind != "user":

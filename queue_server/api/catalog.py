@@ -8,7 +8,7 @@ from apiflask import APIBlueprint
 from pydantic import BaseModel, ConfigDict
 
 from ..services.handbook import hall_catalog
-from .context import runtime
+from .context import refuses, runtime
 
 bp = APIBlueprint("catalog", __name__, tag="Halls")
 
@@ -25,6 +25,7 @@ class CatalogOut(BaseModel):
     summary="Services with their items and each item's required materials (public)",
     description="What the clerk checks and the citizen brings: necessity (必要/非必要/容缺), "
     "form, copies, original or copy, source and the acceptance standard.",
+    responses=refuses(404),
 )
 def catalog(hall: str) -> dict[str, Any]:
     return hall_catalog(runtime(), hall)

@@ -18,9 +18,23 @@ from ..services.auth import DeviceKind, Principal, act_for_clerk, authenticate
 from ..services.runtime import Runtime
 
 BEARER = "BearerAuth"
+#: What each refusal means in general; docs/api.md names each operation's reasons and codes.
+REFUSALS = {
+    400: "invalid request: the message says which field or value to fix",
+    401: "not signed in: no, bad or expired token (or a wrong password)",
+    403: "not allowed: another hall, window or role",
+    404: "no such hall, window, ticket or record",
+    409: "refused in the present state: the error's code says why (e.g. nothing_waiting)",
+}
 SESSION_COOKIE = "ow_session"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def refuses(*statuses: int) -> dict[int, str]:
+    """`@bp.doc(responses=refuses(403, 404))`: the error answers an operation can give, with
+    the error body (401 is added to every operation that needs a token)."""
+    return {status: REFUSALS[status] for status in statuses}
 
 
 def runtime() -> Runtime:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..services import evaluation as service
 from ..services.auth import DeviceKind, act_for_clerk
-from .context import BEARER, principal, runtime, user
+from .context import BEARER, principal, refuses, runtime, user
 
 bp = APIBlueprint("evaluation", __name__, tag="Evaluations")
 
@@ -51,6 +51,7 @@ class InviteOut(_Out):
     description="Without a token the caller is the citizen holding the ticket's id (the QR "
     "on the slip). A second evaluation of the same ticket is refused (409 already_evaluated).",
     security=BEARER,
+    responses=refuses(400, 403, 404, 409),
 )
 def evaluate(ticket_id: str, body: EvaluateIn) -> tuple[dict[str, Any], int]:
     return service.evaluate(runtime(), ticket_id, body.level, principal(required=False)), 201
@@ -62,6 +63,7 @@ def evaluate(ticket_id: str, body: EvaluateIn) -> tuple[dict[str, Any], int]:
 @bp.doc(
     summary="A window's evaluation pad rates the ticket in service or finished last",
     security=BEARER,
+    responses=refuses(400, 403, 404, 409),
 )
 def evaluate_at_window(hall: str, number: int, body: EvaluateIn) -> tuple[dict[str, Any], int]:
     result = service.evaluate_at_window(runtime(), hall, number, body.level, user())
@@ -73,6 +75,7 @@ def evaluate_at_window(hall: str, number: int, body: EvaluateIn) -> tuple[dict[s
 @bp.doc(
     summary="Ask the citizen at this window to rate (the window's screens hear of it)",
     security=BEARER,
+    responses=refuses(403, 404),
 )
 def invite(hall: str, number: int) -> dict[str, Any]:
     p = user()

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from .. import __version__
 from ..services import halls as service
 from ..services.auth import require_hall
-from .context import BEARER, runtime, user
+from .context import BEARER, refuses, runtime, user
 from .schemas import HallList, HealthOut, ServiceList, SnapshotOut, WindowList
 
 bp = APIBlueprint("halls", __name__, tag="Halls")
@@ -40,7 +40,10 @@ def halls() -> dict[str, Any]:
 
 @bp.get("/halls/<hall>/services")
 @bp.output(ServiceList)
-@bp.doc(summary="Services (queues) of a hall with waiting counts, hours and open windows")
+@bp.doc(
+    summary="Services (queues) of a hall with waiting counts, hours and open windows",
+    responses=refuses(404),
+)
 def services(hall: str) -> dict[str, Any]:
     return {"hall": hall, "services": service.list_services(runtime(), hall)}
 
@@ -48,7 +51,9 @@ def services(hall: str) -> dict[str, Any]:
 @bp.get("/halls/<hall>/snapshot")
 @bp.output(SnapshotOut)
 @bp.doc(
-    summary="Everything a board or console draws: windows, queues, recent calls", security=BEARER
+    summary="Everything a board or console draws: windows, queues, recent calls",
+    security=BEARER,
+    responses=refuses(403, 404),
 )
 def snapshot(hall: str) -> dict[str, Any]:
     require_hall(user(), hall)
@@ -57,7 +62,11 @@ def snapshot(hall: str) -> dict[str, Any]:
 
 @bp.get("/halls/<hall>/windows")
 @bp.output(WindowList)
-@bp.doc(summary="Windows of a hall with state and current ticket", security=BEARER)
+@bp.doc(
+    summary="Windows of a hall with state and current ticket",
+    security=BEARER,
+    responses=refuses(403, 404),
+)
 def windows(hall: str) -> dict[str, Any]:
     require_hall(user(), hall)
     return {"hall": hall, "windows": service.snapshot(runtime(), hall)["windows"]}

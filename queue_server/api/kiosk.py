@@ -9,7 +9,7 @@ from apiflask import APIBlueprint
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..services import kiosk as service
-from .context import BEARER, runtime, user
+from .context import BEARER, refuses, runtime, user
 from .schemas import TicketOut
 
 bp = APIBlueprint("kiosk", __name__, tag="Kiosks")
@@ -35,12 +35,21 @@ class ReprintedIn(_In):
 
 
 def _ticket_action(
-    action: str, body: type[_In], summary: str, description: str | None = None
+    action: str,
+    body: type[_In],
+    summary: str,
+    description: str | None = None,
+    refusals: tuple[int, ...] = (400, 403, 404),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """The three routes are one shape: POST a JSON body on a ticket, answer the ticket."""
 
     def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
-        fn = bp.doc(summary=summary, description=description, security=BEARER)(fn)
+        fn = bp.doc(
+            summary=summary,
+            description=description,
+            security=BEARER,
+            responses=refuses(*refusals),
+        )(fn)
         fn = bp.output(TicketOut)(fn)
         fn = bp.input(body, location="json", arg_name="body")(fn)
         return bp.post(f"/tickets/<ticket_id>/{action}")(fn)
@@ -63,6 +72,7 @@ def print_failed(ticket_id: str, body: PrintFailedIn) -> dict[str, Any]:
     ReprintIn,
     "Staff ask a kiosk to print an open ticket again (补打)",
     "The hall room receives `kiosk.reprint` naming the kiosk, which prints it.",
+    refusals=(400, 403, 404, 409),
 )
 def reprint(ticket_id: str, body: ReprintIn) -> dict[str, Any]:
     return service.request_reprint(runtime(), ticket_id, user(), body.device)

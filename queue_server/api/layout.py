@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..domain import layout as rules
 from ..hallconfig.schema import WindowKind
 from ..services import layout as service
-from .context import BEARER, runtime, user
+from .context import BEARER, refuses, runtime, user
 
 bp = APIBlueprint("layout", __name__, tag="Layout")
 Codes = list[Annotated[str, Field(min_length=1, max_length=40)]]
@@ -121,6 +121,7 @@ def to_operation(op: Any) -> rules.Operation:
 @bp.doc(
     summary="The hall's layout: windows, undifferentiated set, comprehensive share, history",
     security=BEARER,
+    responses=refuses(403, 404),
 )
 def get_layout(hall: str) -> dict[str, Any]:
     return service.get_layout(runtime(), hall, user())
@@ -137,6 +138,7 @@ def get_layout(hall: str) -> dict[str, Any]:
     "`undifferentiated` (the set every undifferentiated window serves). The whole change is "
     "validated first; boards and window signs receive `hall.layout_changed` and a snapshot.",
     security=BEARER,
+    responses=refuses(400, 403, 404, 409),
 )
 def change_layout(hall: str, body: LayoutChangeIn) -> dict[str, Any]:
     ops = [to_operation(op) for op in body.ops]
@@ -150,6 +152,7 @@ def change_layout(hall: str, body: LayoutChangeIn) -> dict[str, Any]:
 @bp.doc(
     summary="Undo the newest layout change (refused when the layout changed since)",
     security=BEARER,
+    responses=refuses(400, 403, 404, 409),
 )
 def undo_layout(hall: str) -> dict[str, Any]:
     return service.undo_layout(runtime(), hall, user())

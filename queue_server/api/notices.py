@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain import notices as rules
 from ..services import notices as service
-from .context import BEARER, runtime, user
+from .context import BEARER, refuses, runtime, user
 
 bp = APIBlueprint("notices", __name__, tag="Boards")
 
@@ -45,7 +45,9 @@ class NoticesOut(BaseModel):
 
 @bp.get("/halls/<hall>/notices")
 @bp.output(NoticesOut)
-@bp.doc(summary="The notices the hall's boards show now", security=BEARER)
+@bp.doc(
+    summary="The notices the hall's boards show now", security=BEARER, responses=refuses(403, 404)
+)
 def list_notices(hall: str) -> dict[str, Any]:
     return service.listing(runtime(), hall, user())
 
@@ -60,6 +62,7 @@ def list_notices(hall: str) -> dict[str, Any]:
     'A new notice replaces the slot\'s last; `"text": ""` clears it. Kept, so a board that '
     "reloads shows it again; boards receive `display.notice` at once.",
     security=BEARER,
+    responses=refuses(400, 403, 404),
 )
 def post_notice(hall: str, body: NoticeIn) -> dict[str, Any]:
     return service.post(runtime(), hall, user(), body.text, minutes=body.minutes, zone=body.zone)

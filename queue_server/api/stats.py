@@ -13,7 +13,7 @@ from flask import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..services import capacity, desk, stats
-from .context import BEARER, runtime, user
+from .context import BEARER, refuses, runtime, user
 
 bp = APIBlueprint("stats", __name__, tag="Statistics")
 
@@ -71,6 +71,7 @@ class DeskOut(_Out):
     description="Tickets, waits (average and 90th percentile), service times, no-shows, "
     "transfers and evaluations. Managers, supervisors and admins.",
     security=BEARER,
+    responses=refuses(400, 403, 404),
 )
 def hall_stats(hall: str, query: PeriodIn) -> dict[str, Any]:
     return stats.hall_stats(runtime(), hall, user(), query.from_, query.to)
@@ -135,7 +136,10 @@ def to_csv(result: dict[str, Any], by: str) -> str:
 @bp.doc(
     summary="Statistics as CSV (UTF-8 with BOM), one row per service, window, clerk, day or hour",
     security=BEARER,
-    responses={200: {"description": "text/csv", "content": {"text/csv": {}}}},
+    responses={
+        200: {"description": "text/csv", "content": {"text/csv": {}}},
+        **refuses(400, 403, 404),
+    },
 )
 def hall_stats_csv(hall: str, query: CsvIn) -> Response:
     result = stats.hall_stats(runtime(), hall, user(), query.from_, query.to)
@@ -156,6 +160,7 @@ def hall_stats_csv(hall: str, query: CsvIn) -> Response:
     description="The suggestion uses an M/M/c (Erlang C) queue from the last hour's arrivals "
     "and recent service times, and asks that everyone waiting now is called within the target.",
     security=BEARER,
+    responses=refuses(400, 403, 404),
 )
 def alerts(hall: str, query: AlertsIn) -> dict[str, Any]:
     return capacity.hall_pressure(runtime(), hall, user(), query.target_minutes)
@@ -166,6 +171,7 @@ def alerts(hall: str, query: AlertsIn) -> dict[str, Any]:
 @bp.doc(
     summary="The clerk console's desk: the window, its queues, suspended tickets, the day",
     security=BEARER,
+    responses=refuses(403, 404),
 )
 def window_desk(hall: str, number: int) -> dict[str, Any]:
     return desk.desk(runtime(), hall, number, user())

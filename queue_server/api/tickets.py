@@ -10,7 +10,7 @@ from flask import Response, current_app, request
 from ..domain.tickets import PriorityReason
 from ..services import tickets as service
 from ..services.issuing import IdCardData, IssueTicket, issue_ticket
-from .context import BEARER, principal, runtime, user
+from .context import BEARER, principal, refuses, runtime, user
 from .schemas import IssueIn, ReasonIn, TicketOut
 
 bp = APIBlueprint("tickets", __name__, tag="Tickets")
@@ -25,7 +25,10 @@ bp = APIBlueprint("tickets", __name__, tag="Tickets")
     "`idempotency_key` (or `Idempotency-Key` header) a retry returns the first ticket "
     "with status 200 instead of issuing another.",
     security=BEARER,
-    responses={200: "the ticket issued earlier with the same idempotency key"},
+    responses={
+        200: "the ticket issued earlier with the same idempotency key",
+        **refuses(400, 403, 404, 409),
+    },
 )
 def issue(hall: str, body: IssueIn) -> Response:
     card = body.id_card
@@ -49,7 +52,10 @@ def issue(hall: str, body: IssueIn) -> Response:
 
 @bp.get("/tickets/<ticket_id>")
 @bp.output(TicketOut)
-@bp.doc(summary="A ticket's live status (anyone holding its id: the QR on the slip)")
+@bp.doc(
+    summary="A ticket's live status (anyone holding its id: the QR on the slip)",
+    responses=refuses(404),
+)
 def get(ticket_id: str) -> dict[str, Any]:
     return service.get_ticket(runtime(), ticket_id)
 
@@ -58,7 +64,9 @@ def get(ticket_id: str) -> dict[str, Any]:
 @bp.input(ReasonIn, location="json", arg_name="body")
 @bp.output(TicketOut)
 @bp.doc(
-    summary="Cancel a ticket (staff: any open ticket; the citizen: a waiting one)", security=BEARER
+    summary="Cancel a ticket (staff: any open ticket; the citizen: a waiting one)",
+    security=BEARER,
+    responses=refuses(400, 403, 404, 409),
 )
 def cancel(ticket_id: str, body: ReasonIn) -> dict[str, Any]:
     return service.cancel(runtime(), ticket_id, principal(required=False), body.reason)
@@ -66,6 +74,10 @@ def cancel(ticket_id: str, body: ReasonIn) -> dict[str, Any]:
 
 @bp.post("/tickets/<ticket_id>/rejoin")
 @bp.output(TicketOut)
-@bp.doc(summary="A no-show rejoins the queue (once, if the hall allows it)", security=BEARER)
+@bp.doc(
+    summary="A no-show rejoins the queue (once, if the hall allows it)",
+    security=BEARER,
+    responses=refuses(403, 404, 409),
+)
 def rejoin(ticket_id: str) -> dict[str, Any]:
     return service.rejoin(runtime(), ticket_id, user())

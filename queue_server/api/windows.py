@@ -11,7 +11,7 @@ from ..domain.errors import NotFound
 from ..services import calling
 from ..services.calling import WindowRef
 from ..services.windows import change_window
-from .context import BEARER, runtime, user
+from .context import BEARER, refuses, runtime, user
 from .schemas import CallIn, ReasonIn, TicketOut, TransferIn, WindowOut
 
 bp = APIBlueprint("windows", __name__, tag="Windows")
@@ -33,7 +33,9 @@ def _ticket_route(action: str, summary: str, fn: Any) -> None:
 
     view.__name__ = action.replace("-", "_")
     bp.post(f"/windows/<window>/{action}")(
-        bp.output(TicketOut)(bp.doc(summary=summary, security=BEARER)(view))
+        bp.output(TicketOut)(
+            bp.doc(summary=summary, security=BEARER, responses=refuses(403, 404, 409))(view)
+        )
     )
 
 
@@ -51,7 +53,11 @@ _ticket_route(
 @bp.post("/windows/<window>/call")
 @bp.input(CallIn, location="json", arg_name="body")
 @bp.output(TicketOut)
-@bp.doc(summary="Call a specific waiting ticket by number or id", security=BEARER)
+@bp.doc(
+    summary="Call a specific waiting ticket by number or id",
+    security=BEARER,
+    responses=refuses(400, 403, 404, 409),
+)
 def call(window: str, body: CallIn) -> dict[str, Any]:
     return calling.call_ticket(runtime(), ref(window), user(), body.ticket)
 
@@ -62,6 +68,7 @@ def call(window: str, body: CallIn) -> dict[str, Any]:
 @bp.doc(
     summary="Transfer the current ticket to a service and/or a window, keeping its place",
     security=BEARER,
+    responses=refuses(400, 403, 404, 409),
 )
 def transfer(window: str, body: TransferIn) -> dict[str, Any]:
     return calling.transfer(runtime(), ref(window), user(), body.service, body.window, body.note)
@@ -71,7 +78,9 @@ def transfer(window: str, body: TransferIn) -> dict[str, Any]:
 @bp.input(ReasonIn, location="json", arg_name="body")
 @bp.output(TicketOut)
 @bp.doc(
-    summary="Suspend the ticket in service (e.g. the citizen fetches a document)", security=BEARER
+    summary="Suspend the ticket in service (e.g. the citizen fetches a document)",
+    security=BEARER,
+    responses=refuses(400, 403, 404, 409),
 )
 def suspend(window: str, body: ReasonIn) -> dict[str, Any]:
     return calling.suspend(runtime(), ref(window), user(), body.reason)
@@ -80,12 +89,17 @@ def suspend(window: str, body: ReasonIn) -> dict[str, Any]:
 @bp.post("/windows/<window>/resume-ticket")
 @bp.input(CallIn, location="json", arg_name="body")
 @bp.output(TicketOut)
-@bp.doc(summary="Resume a suspended ticket at this window", security=BEARER)
+@bp.doc(
+    summary="Resume a suspended ticket at this window",
+    security=BEARER,
+    responses=refuses(400, 403, 404, 409),
+)
 def resume_ticket(window: str, body: CallIn) -> dict[str, Any]:
     return calling.resume_ticket(runtime(), ref(window), user(), body.ticket)
 
 
 def _state_route(action: str, summary: str, with_reason: bool = False) -> None:
+    refusals = (400, 403, 404, 409) if with_reason else (403, 404, 409)
     if with_reason:
 
         def view(window: str, body: ReasonIn) -> dict[str, Any]:
@@ -100,7 +114,9 @@ def _state_route(action: str, summary: str, with_reason: bool = False) -> None:
 
         view.__name__ = f"window_{action}"
     bp.post(f"/windows/<window>/{action}")(
-        bp.output(WindowOut)(bp.doc(summary=summary, security=BEARER)(view))
+        bp.output(WindowOut)(
+            bp.doc(summary=summary, security=BEARER, responses=refuses(*refusals))(view)
+        )
     )
 
 

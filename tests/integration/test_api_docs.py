@@ -98,6 +98,14 @@ def test_api_md_has_a_section_for_every_operation(spec):
         for status in op["responses"]:
             if status.startswith(("4", "5")):
                 assert re.search(rf"`{status}[` ]", text), f"{key}: status {status} not named"
+        # and the other way round: every refusal the page names is in the spec, with the body
+        named = set(re.findall(r"`([45]\d\d)[` ]", text))
+        assert named <= set(op["responses"]), f"{key}: {named - set(op['responses'])} not in spec"
+        for status in named:
+            body = op["responses"][status]["content"]["application/json"]["schema"]
+            assert body == {"$ref": "#/components/schemas/HTTPError"} or "ValidationError" in str(
+                body
+            ), (key, status, body)
 
 
 def test_api_md_explains_every_error_code():
