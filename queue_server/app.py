@@ -110,7 +110,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Server:
         logger=False,
         engineio_logger=False,
     )
-    realtime = Realtime(socketio, rt)
+    realtime = Realtime(socketio, rt, settings.access_check_seconds)
     store.on_commit(realtime.publish)
     init_display(app, rt, socketio, settings.data_dir)
     if settings.day_close_interval > 0:

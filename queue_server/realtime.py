@@ -4,6 +4,11 @@ Rooms: `hall:<hall>` (boards, consoles), `window:<hall>:<number>` (window signs,
 console), `ticket:<public id>` (the citizen's phone). A client says what it wants in the
 connect `auth` payload; on every connect (and so on every reconnect) it first receives a
 snapshot, then events. Every event carries a unique `id` so a client can drop a duplicate.
+
+Access is checked again while connected: a client whose device token was revoked or whose
+session ended is disconnected (its reconnection is then refused with the reason) at once when
+that happens in this process, and within `access_check_seconds` when another process (a
+second worker, the command line) did it.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import Any
 from flask import request
 from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room, rooms
 
-from .domain.errors import DomainError
+from .domain.errors import DomainError, Unauthorized
 from .domain.events import DomainEvent
 from .services import halls as hall_service
 from .services import tickets as ticket_service
@@ -29,13 +34,19 @@ SNAPSHOT_EVENTS = {"hall.layout_changed", "hall.day_closed"}
 
 
 class Realtime:
-    def __init__(self, socketio: SocketIO, rt: Runtime):
+    def __init__(self, socketio: SocketIO, rt: Runtime, access_check_seconds: float = 10.0):
         self.socketio = socketio
         self.rt = rt
         self._ids = itertools.count(1)
         self._origin = os.urandom(4).hex()
+        # sid -> the token it connected with (in memory only), to check access again
+        self._tokens: dict[str, str] = {}
+        self._access_check_seconds = access_check_seconds
+        self._checking = False  # the periodic check starts with the first token holder
         socketio.on_event("connect", self._on_connect)
+        socketio.on_event("disconnect", self._on_disconnect)
         socketio.on_event("snapshot", self._on_snapshot)
+        rt.access_listeners.append(self._check_access_soon)
 
     # --- outgoing -----------------------------------------------------------------------
     def publish(self, events: Iterable[DomainEvent]) -> None:
@@ -53,8 +64,43 @@ class Realtime:
                     "snapshot", hall_service.snapshot(self.rt, event.hall), to=f"hall:{event.hall}"
                 )
 
+    # --- access, checked again while connected ----------------------------------------------
+    def check_access(self) -> int:
+        """Disconnect this process's clients whose token or session no longer admits them
+        (revoked, signed out, expired); returns how many. A database error disconnects no one."""
+        by_token: dict[str, list[str]] = {}
+        for sid, token in list(self._tokens.items()):
+            by_token.setdefault(token, []).append(sid)
+        dropped = 0
+        for token, sids in by_token.items():
+            try:
+                authenticate(self.rt, token, fresh=True)
+            except Unauthorized:
+                for sid in sids:
+                    self._tokens.pop(sid, None)
+                    self.socketio.server.disconnect(sid, namespace="/")
+                    dropped += 1
+        if dropped:
+            log.info("access check: %d connection(s) closed", dropped)
+        return dropped
+
+    def _check_access_soon(self) -> None:
+        if self._tokens:
+            self.socketio.start_background_task(self._check_access_logged)
+
+    def _check_access_logged(self) -> None:
+        try:
+            self.check_access()
+        except Exception:  # noqa: BLE001 - the next round tries again
+            log.exception("access check failed")
+
+    def _check_access_forever(self) -> None:
+        while True:
+            self.socketio.sleep(self._access_check_seconds)
+            self._check_access_logged()
+
     # --- incoming -----------------------------------------------------------------------
-    def _principal(self, auth: dict[str, Any]) -> Principal:
+    def _principal(self, auth: dict[str, Any]) -> tuple[Principal, str]:
         token = (
             auth.get("token")
             or _bearer(request.headers.get("Authorization", ""))
@@ -64,7 +110,17 @@ class Realtime:
             raise _refused(
                 "unauthorized", "需要设备令牌或登录 / a device token or sign-in is needed"
             )
-        return authenticate(self.rt, str(token))
+        return authenticate(self.rt, str(token)), str(token)
+
+    def _admitted(self, token: str) -> None:
+        """Remember who connected with which token, to check it again while connected."""
+        self._tokens[request.sid] = token  # type: ignore[attr-defined]
+        if not self._checking and self._access_check_seconds > 0:
+            self._checking = True
+            self.socketio.start_background_task(self._check_access_forever)
+
+    def _on_disconnect(self, *reason: Any) -> None:
+        self._tokens.pop(request.sid, None)  # type: ignore[attr-defined]
 
     def _on_connect(self, auth: dict[str, Any] | None = None) -> None:
         auth = auth or {}
@@ -76,7 +132,7 @@ class Realtime:
                 return
             hall = str(auth.get("hall") or "")
             self.rt.hall(hall)
-            principal = self._principal(auth)
+            principal, token = self._principal(auth)
             require_hall(principal, hall)
             if auth.get("window") is not None:
                 number = int(auth["window"])
@@ -86,6 +142,7 @@ class Realtime:
             if auth.get("window") is None or auth.get("hall_events", True):
                 join_room(f"hall:{hall}")
             emit("snapshot", hall_service.snapshot(self.rt, hall))
+            self._admitted(token)
         except DomainError as exc:
             raise _refused(exc.code, exc.message) from None
         except (TypeError, ValueError):

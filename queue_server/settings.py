@@ -23,6 +23,9 @@ class Settings:
     port: int = 8080
     socketio_channel: str = "onewindow"
     day_close_interval: float = 60.0
+    # How often live connections are checked against revoked tokens and ended sessions made
+    # by another process (revocations made in this process take effect at once); 0: never.
+    access_check_seconds: float = 10.0
     cors_origins: list[str] = field(default_factory=list)
     public_url: str | None = None
 

@@ -41,6 +41,17 @@ def decode_frames(decode, data: bytes) -> tuple[list, int, bytes]:
     return frames, dropped, data
 
 
+def eventually(predicate, timeout: float = 5.0, what: str = "the condition") -> None:
+    """Wait until `predicate()` is true (something another thread does), or fail."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {timeout} s")
+        time.sleep(0.02)
+
+
 # --- a Socket.IO client that records events -------------------------------------------------
 class Listener:
     """A python-socketio client (websocket transport) that records every event it receives."""

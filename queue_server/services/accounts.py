@@ -121,5 +121,5 @@ def revoke_device(rt: Runtime, actor: Principal, name: str) -> int:
             raise NotFound(f"没有设备“{name}” / no device '{name}'")
         uow.audit(rt.clock.now(), "device.revoke", actor.name, detail={"device": name})
         uow.commit()
-    rt.devices.clear()
+    rt.access_revoked()
     return count

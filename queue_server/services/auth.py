@@ -243,11 +243,12 @@ def sign_in(
     return SignIn(token, csrf, principal, expires)
 
 
-def authenticate(rt: Runtime, token: str) -> Principal:
-    """The principal behind a bearer token, or Unauthorized."""
+def authenticate(rt: Runtime, token: str, *, fresh: bool = False) -> Principal:
+    """The principal behind a bearer token, or Unauthorized. Device tokens are cached for a
+    few seconds; `fresh` reads the database regardless."""
     now = rt.clock.now()
     digest = token_hash(token)
-    if token.startswith("dev_"):
+    if token.startswith("dev_") and not fresh:
         cached = rt.devices.get(digest)
         if cached is not None:
             return cached
@@ -303,6 +304,7 @@ def sign_out(rt: Runtime, p: Principal, everywhere: bool = False) -> int:
                 uow.windows.save(w)
         uow.audit(now, "auth.sign_out", p.name, detail={"everywhere": everywhere})
         uow.commit()
+    rt.access_revoked()
     return count
 
 
@@ -316,6 +318,7 @@ def sign_out_user(rt: Runtime, username: str, actor: str = "system") -> int:
         count = uow.auth.revoke_user_sessions(user.id, now)
         uow.audit(now, "auth.sign_out_all", actor, detail={"user": username})
         uow.commit()
+    rt.access_revoked()
     return count
 
 

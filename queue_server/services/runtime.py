@@ -58,6 +58,9 @@ class Runtime:
     # opening by two seconds and the recent service times by fifteen.
     open_windows: TtlCache = field(default_factory=lambda: TtlCache(2.0))
     service_means: TtlCache = field(default_factory=lambda: TtlCache(15.0))
+    # Called after tokens or sessions were revoked in this process (realtime re-checks the
+    # live connections at once; other processes find out on their periodic check).
+    access_listeners: list[Callable[[], None]] = field(default_factory=list)
 
     @classmethod
     def start(
@@ -75,6 +78,12 @@ class Runtime:
         """A window opened, closed or changed here: estimates count open windows afresh."""
         if any(e.name.startswith(("window.", "hall.")) for e in events):
             self.open_windows.clear()
+
+    def access_revoked(self) -> None:
+        """Device tokens or sessions were revoked: forget cached devices, tell the listeners."""
+        self.devices.clear()
+        for listener in self.access_listeners:
+            listener()
 
     def uow(self, write: bool = True) -> UnitOfWork:
         return UnitOfWork(self.store, self.directory, write=write)

@@ -6,7 +6,7 @@ import time
 
 import pytest
 import socketio
-from testkit import Listener
+from testkit import Listener, eventually
 
 
 @pytest.fixture
@@ -116,3 +116,25 @@ def test_reconnect_after_restart_gets_a_fresh_snapshot(server):
         assert issued is None or issued["ticket"]["number"] == "A001"
     finally:
         board.close()
+
+
+@pytest.mark.slow
+def test_a_revoked_board_is_cut_off_at_once(server):
+    password = server.user("admin", "admin", [])
+    status, body = server.api(
+        "POST", "/api/v1/auth/login", {"username": "admin", "password": password}
+    )
+    assert status == 200, body
+    board = Listener(server.url, {"token": server.board, "hall": "busy"}, reconnection=False)
+    kiosk = Listener(server.url, {"token": server.kiosk, "hall": "busy"})
+    try:
+        board.next("snapshot")
+        status, _ = server.api("POST", "/api/v1/admin/devices/board-1/revoke", token=body["token"])
+        assert status == 200
+        eventually(lambda: not board.client.connected, what="the board's disconnection")
+        assert kiosk.client.connected
+        with pytest.raises(socketio.exceptions.ConnectionError):  # refused from now on
+            Listener(server.url, {"token": server.board, "hall": "busy"})
+    finally:
+        board.close()
+        kiosk.close()

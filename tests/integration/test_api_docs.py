@@ -32,6 +32,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Any:
         secret_key=SECRET,
         data_dir=folder,
         day_close_interval=0,
+        access_check_seconds=0,  # tests call check_access themselves
     )
     server = create_app(settings)
     yield server.app

@@ -184,6 +184,7 @@ def api_server(db_url: str, clock: Any, tmp_path: Path) -> Iterator[Any]:
         secret_key=SECRET,
         data_dir=tmp_path / "data",
         day_close_interval=0,
+        access_check_seconds=0,  # tests call check_access themselves
     )
     srv = create_app(settings, clock=clock)
     yield srv

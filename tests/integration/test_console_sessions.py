@@ -27,6 +27,7 @@ def server(sqlite_url, clock, tmp_path):
         secret_key=b"k" * 32,
         data_dir=tmp_path / "data",
         day_close_interval=0,
+        access_check_seconds=0,  # tests call check_access themselves
     )
     srv = create_app(settings, clock=clock)
     for name, role, halls in (
