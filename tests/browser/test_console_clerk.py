@@ -200,3 +200,21 @@ def test_a_clerk_cannot_act_at_another_window(demo_hall, new_page, screenshot):
     wait_message(page, "已叫号 A001")
     assert script_errors(page) == []
     screenshot(page, "console-clerk-own-window-only")
+
+
+def test_a_console_signed_out_elsewhere_goes_to_the_sign_in_page(demo_hall, new_page):
+    password = demo_hall.server.user("clerk-gone", "clerk", ["county"])
+    page = new_page(1600, 1000)
+    sign_in_at(page, demo_hall, "clerk-gone", password, 2)
+    admin_password = demo_hall.server.user("admin-test", "admin", [])
+    status, admin = demo_hall.server.api(
+        "POST", "/api/v1/auth/login", {"username": "admin-test", "password": admin_password}
+    )
+    assert status == 200, admin
+    status, _ = demo_hall.server.api(
+        "POST", "/api/v1/admin/users/clerk-gone/sign-out", token=admin["token"]
+    )
+    assert status == 200
+    # no click needed: the live connection is cut and the page asks for a new sign-in
+    page.wait_for_url("**/console/sign-in**", timeout=10_000)
+    assert "next=" in page.url

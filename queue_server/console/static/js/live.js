@@ -8,7 +8,12 @@ export function connectLive({ hall, window: number, onSnapshot, onEvent, onState
   // eslint-disable-next-line no-undef
   const socket = io({ auth, reconnectionDelayMax: 10000 });
   socket.on("connect", () => onState && onState(true));
-  socket.on("disconnect", () => onState && onState(false));
+  socket.on("disconnect", (reason) => {
+    onState && onState(false);
+    // The server let go (the session ended elsewhere, or it restarts): ask again; a refusal
+    // below sends the page to the sign-in form.
+    if (reason === "io server disconnect") socket.connect();
+  });
   socket.on("connect_error", (err) => {
     onState && onState(false);
     const data = err && err.data;
