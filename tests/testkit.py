@@ -213,6 +213,21 @@ class HallServer:
                 self.proc.kill()
                 self.proc.wait(5)
 
+    def sign_in(
+        self, username: str, password: str, hall: str | None = None, window: int | None = None
+    ) -> str:
+        """A session token of `username` (at `hall`'s `window` for a clerk)."""
+        body: dict = {"username": username, "password": password}
+        if window is not None:
+            body.update(hall=hall, window=window)
+        status, reply = self.api("POST", "/api/v1/auth/login", body)
+        assert status == 200, reply
+        return reply["token"]
+
+    def admin_token(self, username: str = "admin-test") -> str:
+        """An admin account made for the test, signed in."""
+        return self.sign_in(username, self.user(username, "admin", []))
+
     def api(self, method: str, path: str, body=None, token: str | None = None):
         """A small JSON client: returns (status, json)."""
         import json

@@ -130,13 +130,7 @@ class DemoHall:
         return self
 
     def sign_in(self) -> None:
-        status, body = self.server.api(
-            "POST",
-            "/api/v1/auth/login",
-            {"username": "manager-test", "password": self.password},
-        )
-        assert status == 200, body
-        self.manager = body["token"]
+        self.manager = self.server.sign_in("manager-test", self.password)
 
     def issue(self, service: str = "general") -> dict[str, Any]:
         status, body = self.server.api(

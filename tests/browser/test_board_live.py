@@ -216,14 +216,8 @@ def test_waiting_per_domain(demo_hall, new_page):
 def test_a_board_whose_token_is_revoked_is_cut_off_and_says_why(demo_hall, new_page, screenshot):
     page = open_board(new_page, demo_hall)
     page.wait_for_selector("body[data-connection='live']")
-    password = demo_hall.server.user("admin-test", "admin", [])
-    status, admin = demo_hall.server.api(
-        "POST", "/api/v1/auth/login", {"username": "admin-test", "password": password}
-    )
-    assert status == 200, admin
-    status, _ = demo_hall.server.api(
-        "POST", "/api/v1/admin/devices/board-test/revoke", token=admin["token"]
-    )
+    admin = demo_hall.server.admin_token()
+    status, _ = demo_hall.server.api("POST", "/api/v1/admin/devices/board-test/revoke", token=admin)
     assert status == 200
     page.wait_for_selector("body[data-connection='refused']", timeout=10_000)
     assert "设备令牌无效或已吊销" in page.locator("#problem").inner_text()

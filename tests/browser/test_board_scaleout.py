@@ -21,10 +21,7 @@ def test_a_board_on_one_server_shows_calls_made_through_the_other(hall_server, n
     password = first.user("manager-1", "manager", ["busy"])
     first.start()
     second = hall_server(redis=REDIS, extra=["--channel", channel]).start()
-    _, login = first.api(
-        "POST", "/api/v1/auth/login", {"username": "manager-1", "password": password}
-    )
-    manager = login["token"]
+    manager = first.sign_in("manager-1", password)
 
     page = new_page(1920, 1080)
     page.goto(f"{second.url}/display/board?hall=busy&token={board}")

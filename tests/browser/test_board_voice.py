@@ -30,10 +30,7 @@ def short_voice_hall(hall_server, tmp_path):
     server.kiosk = server.device("kiosk-1", "kiosk", "busy")
     password = server.user("manager-1", "manager", ["busy"])
     server.start()
-    _, login = server.api(
-        "POST", "/api/v1/auth/login", {"username": "manager-1", "password": password}
-    )
-    server.manager = login["token"]
+    server.manager = server.sign_in("manager-1", password)
     return server
 
 

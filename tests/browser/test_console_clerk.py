@@ -176,15 +176,8 @@ def test_a_clerk_cannot_act_at_another_window(demo_hall, new_page, screenshot):
     assert answer["own"] == [200, "ok"]
 
     # the API with a bearer token of the same clerk
-    status, body = demo_hall.server.api(
-        "POST",
-        "/api/v1/auth/login",
-        {"username": "clerk-w", "password": password, "hall": "county", "window": 2},
-    )
-    assert status == 200
-    status, body = demo_hall.server.api(
-        "POST", "/api/v1/windows/county-3/open", None, body["token"]
-    )
+    token = demo_hall.server.sign_in("clerk-w", password, "county", 2)
+    status, body = demo_hall.server.api("POST", "/api/v1/windows/county-3/open", None, token)
     assert status == 403 and "您登录的是2号窗口，不能操作3号窗口" in body["error"]["message"]
 
     # the live window room of another window is refused too
@@ -206,14 +199,8 @@ def test_a_console_signed_out_elsewhere_goes_to_the_sign_in_page(demo_hall, new_
     password = demo_hall.server.user("clerk-gone", "clerk", ["county"])
     page = new_page(1600, 1000)
     sign_in_at(page, demo_hall, "clerk-gone", password, 2)
-    admin_password = demo_hall.server.user("admin-test", "admin", [])
-    status, admin = demo_hall.server.api(
-        "POST", "/api/v1/auth/login", {"username": "admin-test", "password": admin_password}
-    )
-    assert status == 200, admin
-    status, _ = demo_hall.server.api(
-        "POST", "/api/v1/admin/users/clerk-gone/sign-out", token=admin["token"]
-    )
+    admin = demo_hall.server.admin_token()
+    status, _ = demo_hall.server.api("POST", "/api/v1/admin/users/clerk-gone/sign-out", token=admin)
     assert status == 200
     # no click needed: the live connection is cut and the page asks for a new sign-in
     page.wait_for_url("**/console/sign-in**", timeout=10_000)

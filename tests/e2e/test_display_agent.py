@@ -27,14 +27,7 @@ def hall(hall_server):
     password = server.user("manager-1", "manager", ["county"])
     server.start()
 
-    def sign_in() -> None:
-        _, login = server.api(
-            "POST", "/api/v1/auth/login", {"username": "manager-1", "password": password}
-        )
-        server.manager = login["token"]
-
-    server.sign_in = sign_in
-    sign_in()
+    server.manager = server.sign_in("manager-1", password)
     return server
 
 

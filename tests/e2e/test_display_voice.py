@@ -125,10 +125,7 @@ def test_calls_are_pre_rendered_once_a_board_plays_audio(demo):
     kiosk = demo.device("kiosk-1", "kiosk", "county")
     password = demo.user("manager-1", "manager", ["county"])
     demo.start()
-    _, login = demo.api(
-        "POST", "/api/v1/auth/login", {"username": "manager-1", "password": password}
-    )
-    manager = login["token"]
+    manager = demo.sign_in("manager-1", password)
     voice = demo.data_dir / "voice"
     demo.api("POST", "/api/v1/halls/county/tickets", {"service": "general"}, kiosk)
     demo.api("POST", "/api/v1/windows/county-2/open", token=manager)

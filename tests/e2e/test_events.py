@@ -19,13 +19,7 @@ def server(hall_server):
 
 
 def clerk_token(srv, window: int) -> str:
-    status, body = srv.api(
-        "POST",
-        "/api/v1/auth/login",
-        {"username": "clerk", "password": srv.password, "hall": "busy", "window": window},
-    )
-    assert status == 200, body
-    return body["token"]
+    return srv.sign_in("clerk", srv.password, "busy", window)
 
 
 @pytest.mark.slow
@@ -120,16 +114,12 @@ def test_reconnect_after_restart_gets_a_fresh_snapshot(server):
 
 @pytest.mark.slow
 def test_a_revoked_board_is_cut_off_at_once(server):
-    password = server.user("admin", "admin", [])
-    status, body = server.api(
-        "POST", "/api/v1/auth/login", {"username": "admin", "password": password}
-    )
-    assert status == 200, body
+    admin = server.admin_token()
     board = Listener(server.url, {"token": server.board, "hall": "busy"}, reconnection=False)
     kiosk = Listener(server.url, {"token": server.kiosk, "hall": "busy"})
     try:
         board.next("snapshot")
-        status, _ = server.api("POST", "/api/v1/admin/devices/board-1/revoke", token=body["token"])
+        status, _ = server.api("POST", "/api/v1/admin/devices/board-1/revoke", token=admin)
         assert status == 200
         eventually(lambda: not board.client.connected, what="the board's disconnection")
         assert kiosk.client.connected

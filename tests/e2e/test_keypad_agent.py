@@ -109,13 +109,7 @@ def ticket(srv, public_id: str) -> dict:
 
 
 def sign_in(srv, window: int) -> str:
-    status, body = srv.api(
-        "POST",
-        "/api/v1/auth/login",
-        {"username": "clerk-a", "password": srv.password, "hall": "pads", "window": window},
-    )
-    assert status == 200, body
-    return body["token"]
+    return srv.sign_in("clerk-a", srv.password, "pads", window)
 
 
 def audit_actors(srv, action: str) -> list[str]:

@@ -17,9 +17,7 @@ def test_a_waiting_query_does_not_stall_other_requests(hall_server, pg_url):
     srv = hall_server(database=pg_url)
     manager = srv.user("boss", "manager", ["busy"])
     srv.start()
-    status, login = srv.api("POST", "/api/v1/auth/login", {"username": "boss", "password": manager})
-    assert status == 200, login
-    token = login["token"]
+    token = srv.sign_in("boss", manager)
     assert srv.api("POST", "/api/v1/windows/busy-1/open", token=token)[0] == 200
 
     blocker = psycopg2.connect(pg_url)  # holds window 1's row lock, as a long transaction would

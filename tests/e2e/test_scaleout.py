@@ -39,10 +39,7 @@ def pair(hall_server, channel):
     password = first.user("manager-1", "manager", ["busy"])
     first.start()
     second = hall_server(redis=REDIS, extra=["--channel", channel]).start()
-    _, login = first.api(
-        "POST", "/api/v1/auth/login", {"username": "manager-1", "password": password}
-    )
-    first.manager = login["token"]
+    first.manager = first.sign_in("manager-1", password)
     return first, second
 
 
