@@ -48,14 +48,26 @@ class HallLink:
             reconnection=True, reconnection_delay=1, reconnection_delay_max=30, logger=False
         )
         client.on("connect", lambda: self.on_state(True))
-        client.on("disconnect", lambda *_: self.on_state(False))
+        client.on("disconnect", self._on_disconnect)
         client.on("kiosk.reprint", self._reprint)
         self._client = client
+        self._start_connecting()
+
+    def _start_connecting(self) -> None:
         self._thread = threading.Thread(target=self._connect, name="kiosk-link", daemon=True)
         self._thread.start()
 
+    def _on_disconnect(self, reason: Any = None) -> None:
+        self.on_state(False)
+        if reason == self._client.reason.SERVER_DISCONNECT and not self._stop.is_set():
+            # The server let go (this kiosk's token was revoked): the client does not come
+            # back by itself; connecting again logs the refusal until the token is replaced.
+            log.warning("the hall server closed the live link: connecting again")
+            self._start_connecting()
+
     def _connect(self) -> None:
-        """The first connection is retried here; afterwards the client reconnects itself."""
+        """A connection is retried here; once up, the client reconnects by itself after a
+        network loss (not after the server closed it: see _on_disconnect)."""
         backoff = Backoff(1.0, 30.0)
         while not self._stop.is_set():
             try:

@@ -145,6 +145,7 @@ class DisplayAgent:
         self.connected = threading.Event()
         self._ids = _RecentIds()
         self._lock = threading.Lock()
+        self._let_go = threading.Event()  # the server closed the connection itself
         self.client = socketio.Client(
             reconnection=True,
             reconnection_delay=1,
@@ -164,7 +165,13 @@ class DisplayAgent:
 
     def _on_disconnect(self, reason: Any = None) -> None:
         self.connected.clear()
-        log.warning("lost the hall server (%s): reconnecting", reason or "disconnected")
+        if reason == self.client.reason.SERVER_DISCONNECT:
+            # The server let go (the token was revoked): the client does not come back by
+            # itself, so run() connects again and the refusal says why.
+            log.warning("the hall server closed the connection: connecting again")
+            self._let_go.set()
+        else:
+            log.warning("lost the hall server (%s): reconnecting", reason or "disconnected")
 
     def _on_connect_error(self, data: Any = None) -> None:
         message = data.get("message") if isinstance(data, dict) else data
@@ -188,30 +195,45 @@ class DisplayAgent:
 
     # --- running --------------------------------------------------------------------------
     def run(self, stop: threading.Event) -> int:
-        """Connect (retrying with back-off), then serve until `stop` is set."""
+        """Connect (retrying with back-off), then serve until `stop` is set; connect again
+        whenever the server closes the connection itself."""
         self.writer.start()
         try:
-            backoff = Backoff(1.0, self.config.reconnect_max_s)
             while not stop.is_set():
-                try:
-                    self.client.connect(
-                        self.config.server,
-                        auth={"token": self.config.token, "hall": self.config.hall},
-                        transports=["websocket"],
-                        wait_timeout=10,
-                    )
-                    break
-                except socketio.exceptions.ConnectionError as exc:
-                    delay = backoff.next()
-                    log.warning(
-                        "cannot connect to %s (%s): again in %.0f s", self.config.server, exc, delay
-                    )
-                    stop.wait(delay)
-            while not stop.wait(self.config.refresh_s):
-                with self._lock:
-                    texts = self.planner.wanted()
-                self.writer.want(texts, force=True)
+                self._connect(stop)
+                self._serve(stop)
         finally:
             self.client.shutdown()
             self.writer.stop()
         return 0
+
+    def _connect(self, stop: threading.Event) -> None:
+        backoff = Backoff(1.0, self.config.reconnect_max_s)
+        while not stop.is_set():
+            try:
+                self.client.connect(
+                    self.config.server,
+                    auth={"token": self.config.token, "hall": self.config.hall},
+                    transports=["websocket"],
+                    wait_timeout=10,
+                )
+                return
+            except socketio.exceptions.ConnectionError as exc:
+                delay = backoff.next()
+                log.warning(
+                    "cannot connect to %s (%s): again in %.0f s", self.config.server, exc, delay
+                )
+                stop.wait(delay)
+
+    def _serve(self, stop: threading.Event) -> None:
+        """Refresh the signs every `refresh_s` until stopped or let go by the server."""
+        last = time.monotonic()
+        while not stop.wait(0.5):
+            if self._let_go.is_set():
+                self._let_go.clear()
+                return
+            if time.monotonic() - last >= self.config.refresh_s:
+                last = time.monotonic()
+                with self._lock:
+                    texts = self.planner.wanted()
+                self.writer.want(texts, force=True)

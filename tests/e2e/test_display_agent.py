@@ -166,3 +166,24 @@ def test_the_agent_needs_a_token(hall, signs):
     )
     assert done.returncode == 2
     assert "代理设备令牌" in done.stderr and "ONEWINDOW_AGENT_TOKEN" in done.stderr
+
+
+def test_a_revoked_agent_is_let_go_and_its_log_says_why(hall, signs, tmp_path):
+    agent = start_agent(hall, signs, tmp_path)
+    log = tmp_path / "agent.log"
+    try:
+        assert signs.wait_for_text(3, "暂停服务", 15), log.read_text()
+        admin = hall.admin_token()
+        status, body = hall.api("POST", "/api/v1/admin/devices/signs-1/revoke", token=admin)
+        assert status == 200, body
+        # the server closes the connection; the agent asks again and logs the refusal
+        deadline = time.monotonic() + 15
+        while "设备令牌无效或已吊销" not in log.read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(0.1)
+        assert "closed the connection: connecting again" in log.read_text(encoding="utf-8")
+        assert agent.poll() is None  # still running, still trying
+        assert stop(agent) == 0
+    finally:
+        if agent.poll() is None:
+            agent.kill()

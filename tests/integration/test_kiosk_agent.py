@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import socketio
 from test_kiosk_support import HALL, KioskHall, Page, Relay, control, masked_number, person
+from testkit import eventually
 
 from drivers.idcard.card import IdCard
 from drivers.idcard.emulator import IdCardEmulator
@@ -21,6 +22,7 @@ from drivers.printer.emulator import PrinterEmulator
 from drivers.printer.tickets import DecodedTicket
 from kiosk.agent import KioskAgent
 from kiosk.config import KioskSettings
+from kiosk.link import HallLink
 
 pytest_plugins = ["test_kiosk_support"]  # kiosk_hall
 pytestmark = pytest.mark.timeout(60)
@@ -447,3 +449,26 @@ def test_a_revoked_token_puts_the_kiosk_out_of_service(kiosk_hall, tmp_path):
         agent.stop()
         printer.stop()
         reader.close()
+
+
+def test_the_live_link_asks_again_after_the_server_let_go(kiosk_hall, caplog):
+    """A revoked kiosk token: the server closes the link; the link does not stay silent but
+    connects again (and is refused, which its log says) until the token is replaced."""
+    caplog.set_level("INFO", logger="kiosk.link")
+    token = kiosk_hall.server.device("kiosk-gone", "kiosk", HALL)
+    states: list[bool] = []
+    link = HallLink(kiosk_hall.url, token, HALL, lambda: "kiosk-gone", lambda *_: None,
+                    states.append)
+    link.start()
+    try:
+        eventually(lambda: states[-1:] == [True], what="the link")
+        admin = kiosk_hall.server.admin_token("admin-link")
+        status, body = kiosk_hall.api("POST", "/admin/devices/kiosk-gone/revoke", {}, admin)
+        assert status == 200, body
+        eventually(lambda: states[-1:] == [False], what="the server closing the link")
+        eventually(lambda: "hall link:" in caplog.text and "retrying" in caplog.text,
+                   what="a new attempt")
+        assert "closed the live link: connecting again" in caplog.text
+        assert states.count(True) == 1  # refused from then on
+    finally:
+        link.stop()
