@@ -19,6 +19,7 @@ from flask_socketio import SocketIO
 from display.web import init_display
 
 from . import __version__, api, console
+from .adapters.access_bus import AccessBus
 from .adapters.checkpointer import Checkpointer
 from .adapters.store import Store
 from .domain.clock import Clock, SystemClock
@@ -110,7 +111,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Server:
         logger=False,
         engineio_logger=False,
     )
-    realtime = Realtime(socketio, rt, settings.access_check_seconds)
+    bus = AccessBus(settings.redis_url, settings.socketio_channel) if settings.redis_url else None
+    realtime = Realtime(socketio, rt, settings.access_check_seconds, bus)
     store.on_commit(realtime.publish)
     init_display(app, rt, socketio, settings.data_dir)
     if settings.day_close_interval > 0:

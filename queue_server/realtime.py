@@ -7,8 +7,9 @@ snapshot, then events. Every event carries a unique `id` so a client can drop a 
 
 Access is checked again while connected: a client whose device token was revoked or whose
 session ended is disconnected (its reconnection is then refused with the reason) at once when
-that happens in this process, and within `access_check_seconds` when another process (a
-second worker, the command line) did it.
+that happens in this process or in another worker sharing the Redis message queue (a nudge
+on the `AccessBus`), and within `access_check_seconds` otherwise (the command line, workers
+without Redis).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 from flask import request
 from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room, rooms
 
+from .adapters.access_bus import AccessBus
 from .domain.errors import DomainError, Unauthorized
 from .domain.events import DomainEvent
 from .services import halls as hall_service
@@ -34,7 +36,13 @@ SNAPSHOT_EVENTS = {"hall.layout_changed", "hall.day_closed"}
 
 
 class Realtime:
-    def __init__(self, socketio: SocketIO, rt: Runtime, access_check_seconds: float = 10.0):
+    def __init__(
+        self,
+        socketio: SocketIO,
+        rt: Runtime,
+        access_check_seconds: float = 10.0,
+        access_bus: AccessBus | None = None,
+    ):
         self.socketio = socketio
         self.rt = rt
         self._ids = itertools.count(1)
@@ -43,10 +51,11 @@ class Realtime:
         self._tokens: dict[str, str] = {}
         self._access_check_seconds = access_check_seconds
         self._checking = False  # the periodic check starts with the first token holder
+        self._bus = access_bus
         socketio.on_event("connect", self._on_connect)
         socketio.on_event("disconnect", self._on_disconnect)
         socketio.on_event("snapshot", self._on_snapshot)
-        rt.access_listeners.append(self._check_access_soon)
+        rt.access_listeners.append(self._revoked_here)
 
     # --- outgoing -----------------------------------------------------------------------
     def publish(self, events: Iterable[DomainEvent]) -> None:
@@ -84,6 +93,12 @@ class Realtime:
             log.info("access check: %d connection(s) closed", dropped)
         return dropped
 
+    def _revoked_here(self) -> None:
+        """A revocation in this process: check now, and nudge the other workers."""
+        self._check_access_soon()
+        if self._bus is not None:
+            self.socketio.start_background_task(self._bus.publish)
+
     def _check_access_soon(self) -> None:
         if self._tokens:
             self.socketio.start_background_task(self._check_access_logged)
@@ -118,6 +133,10 @@ class Realtime:
         if not self._checking and self._access_check_seconds > 0:
             self._checking = True
             self.socketio.start_background_task(self._check_access_forever)
+            if self._bus is not None:
+                self.socketio.start_background_task(
+                    self._bus.listen, self._check_access_soon, self.socketio.sleep
+                )
 
     def _on_disconnect(self, *reason: Any) -> None:
         self._tokens.pop(request.sid, None)  # type: ignore[attr-defined]

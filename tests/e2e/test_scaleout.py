@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 import redis
-from testkit import Listener
+from testkit import Listener, eventually
 
 from display.notice import BoardNotices
 
@@ -90,3 +90,23 @@ def test_an_outside_process_reaches_the_boards_of_every_server(pair, channel):
     finally:
         for board in boards:
             board.close()
+
+
+def test_a_revocation_through_one_server_cuts_a_board_on_the_other_at_once(pair):
+    """The periodic check would take up to 10 s; the nudge through Redis makes it immediate."""
+    first, second = pair
+    on_second = board_in(second.url, first.board)
+    kiosk_on_second = board_in(second.url, first.kiosk)
+    try:
+        on_second.next("snapshot")
+        kiosk_on_second.next("snapshot")
+        admin = first.admin_token()
+        started = time.monotonic()
+        status, _ = first.api("POST", "/api/v1/admin/devices/board-1/revoke", token=admin)
+        assert status == 200
+        eventually(lambda: not on_second.client.connected, timeout=10, what="the cut")
+        assert time.monotonic() - started < 3  # not the 10 s periodic check
+        assert kiosk_on_second.client.connected
+    finally:
+        on_second.close()
+        kiosk_on_second.close()
