@@ -56,6 +56,10 @@ class Realtime:
         socketio.on_event("disconnect", self._on_disconnect)
         socketio.on_event("snapshot", self._on_snapshot)
         rt.access_listeners.append(self._revoked_here)
+        if access_bus is not None:  # several workers: hear of revocations made by the others
+            socketio.start_background_task(
+                access_bus.listen, self._revoked_elsewhere, socketio.sleep
+            )
 
     # --- outgoing -----------------------------------------------------------------------
     def publish(self, events: Iterable[DomainEvent]) -> None:
@@ -99,6 +103,11 @@ class Realtime:
         if self._bus is not None:
             self.socketio.start_background_task(self._bus.publish)
 
+    def _revoked_elsewhere(self) -> None:
+        """Another worker revoked something: forget cached devices, check the connections."""
+        self.rt.devices.clear()
+        self._check_access_soon()
+
     def _check_access_soon(self) -> None:
         if self._tokens:
             self.socketio.start_background_task(self._check_access_logged)
@@ -133,10 +142,6 @@ class Realtime:
         if not self._checking and self._access_check_seconds > 0:
             self._checking = True
             self.socketio.start_background_task(self._check_access_forever)
-            if self._bus is not None:
-                self.socketio.start_background_task(
-                    self._bus.listen, self._check_access_soon, self.socketio.sleep
-                )
 
     def _on_disconnect(self, *reason: Any) -> None:
         self._tokens.pop(request.sid, None)  # type: ignore[attr-defined]

@@ -100,6 +100,7 @@ def test_a_revocation_through_one_server_cuts_a_board_on_the_other_at_once(pair)
     try:
         on_second.next("snapshot")
         kiosk_on_second.next("snapshot")
+        assert second.api("GET", "/api/v1/halls/busy/snapshot", token=first.board)[0] == 200
         admin = first.admin_token()
         started = time.monotonic()
         status, _ = first.api("POST", "/api/v1/admin/devices/board-1/revoke", token=admin)
@@ -107,6 +108,9 @@ def test_a_revocation_through_one_server_cuts_a_board_on_the_other_at_once(pair)
         eventually(lambda: not on_second.client.connected, timeout=10, what="the cut")
         assert time.monotonic() - started < 3  # not the 10 s periodic check
         assert kiosk_on_second.client.connected
+        # the second server's cache of device tokens was dropped too: HTTP refuses it at once
+        status, _ = second.api("GET", "/api/v1/halls/busy/snapshot", token=first.board)
+        assert status == 401 and time.monotonic() - started < 5
     finally:
         on_second.close()
         kiosk_on_second.close()
