@@ -83,6 +83,20 @@ def require_issue(p: Principal, hall: str) -> None:
         raise _deny("后台人员不能取号 / back-office accounts cannot issue tickets")
 
 
+FRONT_DESK = (Role.CLERK, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN)
+
+
+def require_front_desk(p: Principal, hall: str) -> None:
+    """Moving a ticket outside a window (cancel, rejoin) is for the hall's front-desk staff:
+    not for back-office accounts, and never for devices (a board's token sits in its URL)."""
+    require_hall(p, hall)
+    if p.kind == "system" or (p.kind == "user" and p.role in FRONT_DESK):
+        return
+    raise _deny(
+        "只有前台工作人员可以取消或恢复号码 / only front-desk staff may cancel or rejoin tickets"
+    )
+
+
 def require_window(p: Principal, hall: str, window: int) -> None:
     """Clerks act only at the window they signed in to; managers and admins anywhere in
     their halls."""

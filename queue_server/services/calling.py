@@ -24,6 +24,7 @@ from ..domain.windows import Window
 from .auth import Principal, require_window
 from .events import ticket_event
 from .runtime import Runtime
+from .tickets import ensure_one_open
 from .views import ticket_view
 
 CLAIM_ATTEMPTS = 8
@@ -264,6 +265,7 @@ def transfer(
         ticket = _current(uow, w, TicketState.CALLED, TicketState.SERVING)
         if to_service is not None:
             rt.service(w.hall, to_service)
+            ensure_one_open(uow, ticket, to_service)
         if to_window is not None:
             target = uow.windows.get(w.hall, to_window)
             if target is None or not target.active:

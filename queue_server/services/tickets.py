@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain.errors import Forbidden, NotFound
+from ..domain.errors import DuplicateTicket, Forbidden, NotFound
 from ..domain.tickets import Ticket, TicketState
-from .auth import Principal, require_hall
+from .auth import Principal, require_front_desk
 from .events import ticket_event
 from .runtime import Runtime
 from .views import full_ticket_view, ticket_view
@@ -17,6 +17,22 @@ def _load(uow: Any, public_id: str) -> Ticket:
     if ticket is None:
         raise NotFound(f"没有找到该号码 / no ticket with id '{public_id}'")
     return ticket
+
+
+def ensure_one_open(uow: Any, ticket: Ticket, service: str) -> None:
+    """One open ticket per ID and service: moving `ticket` into `service` (a transfer, a
+    rejoin) must not give its holder a second open ticket there."""
+    if ticket.id_hash is None:
+        return
+    other = uow.tickets.open_for_id(ticket.hall, service, ticket.id_hash)
+    if other is not None and other.id != ticket.id:
+        raise DuplicateTicket(
+            f"该市民已持有本业务的号码{other.display_number}（{other.state.label}），"
+            f"请办理或取消该号码 / the citizen already holds {other.display_number} for this "
+            "service: serve or cancel that ticket instead",
+            ticket=other.display_number,
+            ticket_id=other.public_id,
+        )
 
 
 def get_ticket(rt: Runtime, public_id: str) -> dict[str, Any]:
@@ -39,7 +55,7 @@ def cancel(
                     "只能取消等候中的号码 / only a waiting ticket can be cancelled here"
                 )
         else:
-            require_hall(actor, ticket.hall)
+            require_front_desk(actor, ticket.hall)
         window = None
         if ticket.window is not None and ticket.state in (
             TicketState.CALLED,
@@ -70,8 +86,9 @@ def rejoin(rt: Runtime, public_id: str, actor: Principal) -> dict[str, Any]:
     now = rt.clock.now()
     with rt.uow() as uow:
         ticket = _load(uow, public_id)
-        require_hall(actor, ticket.hall)
+        require_front_desk(actor, ticket.hall)
         policy = rt.policy(ticket.hall)
+        ensure_one_open(uow, ticket, ticket.service)
         ticket.rejoin(now, policy.no_show_rejoin, policy.rejoin_position)
         uow.tickets.save(ticket)
         uow.audit_ticket(now, "ticket.rejoin", actor.name, ticket)

@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from drivers.idcard.idnumber import check_character
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 HALL_TOML = ROOT / "tests" / "fixtures" / "queue" / "hall.toml"
 SECRET = b"k" * 32
@@ -29,6 +31,16 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def local(*args: int) -> datetime:
     """A moment in the hall's time zone (the fixed clock starts at 2026-11-25 09:00)."""
     return datetime(*args, tzinfo=SHANGHAI)
+
+
+def id_number(birth: str = "19900307", seq: str = "123", region: str = "110105") -> str:
+    """A valid resident ID number (GB 11643 check character)."""
+    first17 = region + birth + seq
+    return first17 + check_character(first17)
+
+
+def card(number: str | None = None, name: str = "王小明", **extra: str) -> dict[str, str]:
+    return {"id_number": number or id_number(), "name": name, **extra}
 
 
 # name: (role, halls); clerks are "clerk<n>" (main, window n) or "branch_clerk" (branch, 1)

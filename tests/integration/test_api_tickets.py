@@ -7,21 +7,9 @@ import json
 
 import pytest
 from sqlalchemy import MetaData, select
-from test_api_support import HALL_TOML, local
-
-from drivers.idcard.idnumber import check_character
+from test_api_support import HALL_TOML, card, id_number, local
 
 pytest_plugins = ["test_api_support"]  # the api and api_server fixtures
-
-
-def id_number(birth: str = "19900307", seq: str = "123", region: str = "110105") -> str:
-    """A valid resident ID number (GB 11643 check character)."""
-    first17 = region + birth + seq
-    return first17 + check_character(first17)
-
-
-def card(number: str | None = None, name: str = "王小明", **extra: str) -> dict[str, str]:
-    return {"id_number": number or id_number(), "name": name, **extra}
 
 
 # --- issuing ---------------------------------------------------------------------------------
@@ -460,7 +448,7 @@ def test_a_no_show_rejoins_once(api):
     assert (body["state"], body["rejoined"], body["number"]) == ("waiting", True, "A001")
     assert body["queued_at"] == "2026-11-25T01:10:00Z"  # rejoins at the end
     assert body["issued_at"] == "2026-11-25T01:00:00Z"
-    api.error(api.post(f"tickets/{ticket['id']}/rejoin", "kiosk"), 409, "invalid_state", "waiting")
+    api.error(api.post(f"tickets/{ticket['id']}/rejoin", "clerk1"), 409, "invalid_state", "waiting")
     miss()
     api.error(
         api.post(f"tickets/{ticket['id']}/rejoin", "manager"),
@@ -468,3 +456,50 @@ def test_a_no_show_rejoins_once(api):
         "invalid_state",
         "take a new ticket",
     )
+
+
+@pytest.mark.parametrize("who", ["board", "kiosk", "agent", "backoffice"])
+def test_devices_and_back_office_neither_cancel_nor_rejoin(api, who):
+    """A board's token sits in its URL: it must not move tickets; nor may a kiosk, an agent
+    (it acts only through a window, for the clerk seated there) or a back-office account."""
+    waiting = api.issue("tax")
+    missed = api.issue("tax")
+    api.open(1)
+    api.act(1, "call", json={"ticket": missed["number"]})
+    api.act(1, "recall")
+    api.act(1, "recall")
+    api.act(1, "no-show")
+    for ticket, action in ((waiting, "cancel"), (missed, "rejoin")):
+        api.error(
+            api.post(f"tickets/{ticket['id']}/{action}", who, json={}),
+            403,
+            "forbidden",
+            "front-desk staff",
+        )
+    assert api.ok("GET", f"tickets/{waiting['id']}")["state"] == "waiting"
+    assert api.ok("GET", f"tickets/{missed['id']}")["state"] == "no_show"
+    # the front desk may: a supervisor cancels, a clerk of the hall lets the no-show rejoin
+    assert api.ok("POST", f"tickets/{waiting['id']}/cancel", "supervisor", json={})["state"] == (
+        "cancelled"
+    )
+    assert api.ok("POST", f"tickets/{missed['id']}/rejoin", "clerk2")["state"] == "waiting"
+
+
+def test_a_rejoin_never_gives_an_id_a_second_open_ticket(api):
+    number = id_number()
+    missed = api.issue("tax", id_card=card(number))
+    api.open(1)
+    api.act(1, "call-next")
+    api.act(1, "recall")
+    api.act(1, "recall")
+    api.act(1, "no-show")
+    again = api.issue("tax", id_card=card(number))  # the citizen took a new ticket meanwhile
+    err = api.error(
+        api.post(f"tickets/{missed['id']}/rejoin", "manager"),
+        409,
+        "duplicate_ticket",
+        again["number"],
+        "serve or cancel that ticket",
+    )
+    assert err["details"]["ticket_id"] == again["id"]
+    assert api.ok("GET", f"tickets/{missed['id']}")["state"] == "no_show"  # nothing moved

@@ -5,6 +5,7 @@ may act where; on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import pytest
+from test_api_support import card, id_number
 
 pytest_plugins = ["test_api_support"]  # the api and api_server fixtures
 
@@ -296,6 +297,27 @@ def test_transfer_errors(api):
     ):
         api.error(api.post("windows/main-1/transfer", "manager", json=body), status, code, needle)
     assert windows(api)[1]["current"]["number"] == "A001"  # nothing moved
+
+
+def test_a_transfer_never_gives_an_id_a_second_open_ticket(api):
+    number = id_number()
+    first = api.issue("tax", id_card=card(number))
+    held = api.issue("invoice", id_card=card(number))
+    api.open(1)
+    api.act(1, "call-next")
+    api.error(
+        api.post("windows/main-1/transfer", "manager", json={"service": "invoice"}),
+        409,
+        "duplicate_ticket",
+        held["number"],
+        "serve or cancel that ticket",
+    )
+    assert windows(api)[1]["current"]["id"] == first["id"]  # nothing moved
+    assert api.ok("GET", f"tickets/{held['id']}")["state"] == "waiting"
+    # once the other ticket is cancelled, the transfer goes through
+    api.ok("POST", f"tickets/{held['id']}/cancel", "manager", json={})
+    moved = api.act(1, "transfer", json={"service": "invoice"})
+    assert (moved["id"], moved["service"]["code"]) == (first["id"], "invoice")
 
 
 def test_suspend_and_resume_a_ticket(api):
