@@ -63,7 +63,15 @@ def checked_card(card: IdCardData) -> tuple[str, date | None]:
             number = idnumber.validate(card.id_number)
         except idnumber.InvalidIdNumber as exc:
             raise InvalidRequest(str(exc), field="id_card.id_number") from None
-        return number, card.birth_date or idnumber.birth_date(number)
+        # the number carries the birth date: a different one sent beside it (which would
+        # decide the elderly green channel) is refused, never believed
+        born = idnumber.birth_date(number)
+        if card.birth_date is not None and card.birth_date != born:
+            raise InvalidRequest(
+                "出生日期与证件号码不符 / the birth date does not match the one in the ID number",
+                field="id_card.birth_date",
+            )
+        return number, born
     number = idnumber.normalize(card.id_number)
     if not (6 <= len(number) <= 36 and number.isalnum()):
         raise InvalidRequest(

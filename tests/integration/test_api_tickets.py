@@ -337,6 +337,25 @@ def test_elderly_by_id_card_and_masking(api, db_url):
                 assert raw_number not in stored and raw_name not in stored, table.name
 
 
+def test_a_birth_date_beside_an_id_number_must_match_it(api):
+    """The elderly green channel follows the date inside the number, never a date sent next
+    to it."""
+    number = id_number(birth="19860902", seq="041")
+    err = api.error(
+        api.post(
+            "halls/main/tickets",
+            "kiosk",
+            json={"service": "tax", "id_card": card(number, birth_date="1940-01-01")},
+        ),
+        400,
+        "invalid_request",
+        "does not match",
+    )
+    assert "id_card.birth_date" in json.dumps(err)
+    ticket = api.issue("tax", id_card=card(number, birth_date="1986-09-02"))
+    assert ticket["priority"] is None
+
+
 # --- reading ---------------------------------------------------------------------------------
 def test_get_ticket_shows_live_status_without_a_token(api):
     api.issue("tax")
