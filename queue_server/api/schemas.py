@@ -19,6 +19,11 @@ class LoginIn(_In):
     password: str = Field(min_length=1, max_length=200)
     hall: str | None = Field(None, description="hall code; clerks must give hall and window")
     window: int | None = Field(None, ge=1, description="window number the clerk signs in at")
+    takeover: bool = Field(
+        False,
+        description="take the window over from another clerk signed in there (ends their"
+        " sessions at that window); without it such a sign-in answers 409 window_taken",
+    )
 
 
 class IdCardIn(_In):
@@ -63,7 +68,21 @@ class CheckInIn(_In):
 
 
 class CallIn(_In):
-    ticket: str = Field(min_length=1, max_length=40, description='number like "A012" or ticket id')
+    ticket: str = Field(
+        min_length=1,
+        max_length=40,
+        description='number like "A012", digits alone ("012": among the window\'s services) or'
+        " ticket id",
+    )
+
+
+class ResumeIn(_In):
+    ticket: str | None = Field(
+        None,
+        max_length=40,
+        description='number like "A012", digits alone or ticket id; none: the one ticket'
+        " suspended at this window",
+    )
 
 
 class TransferIn(_In):

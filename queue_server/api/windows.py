@@ -12,7 +12,7 @@ from ..services import calling
 from ..services.calling import WindowRef
 from ..services.windows import change_window
 from .context import BEARER, refuses, runtime, user
-from .schemas import CallIn, ReasonIn, TicketOut, TransferIn, WindowOut
+from .schemas import CallIn, ReasonIn, ResumeIn, TicketOut, TransferIn, WindowOut
 
 bp = APIBlueprint("windows", __name__, tag="Windows")
 
@@ -55,6 +55,9 @@ _ticket_route(
 @bp.output(TicketOut)
 @bp.doc(
     summary="Call a specific waiting ticket by number or id",
+    description="Digits alone (a keypad has no letters) are looked up among the window's "
+    "services: the one waiting ticket with that number is called; several answer "
+    "409 ambiguous_number with `details.candidates`.",
     security=BEARER,
     responses=refuses(400, 403, 404, 409),
 )
@@ -87,14 +90,16 @@ def suspend(window: str, body: ReasonIn) -> dict[str, Any]:
 
 
 @bp.post("/windows/<window>/resume-ticket")
-@bp.input(CallIn, location="json", arg_name="body")
+@bp.input(ResumeIn, location="json", arg_name="body")
 @bp.output(TicketOut)
 @bp.doc(
     summary="Resume a suspended ticket at this window",
+    description="Without `ticket`: the one ticket suspended at this window (several answer "
+    "409 ambiguous_number with `details.candidates`).",
     security=BEARER,
     responses=refuses(400, 403, 404, 409),
 )
-def resume_ticket(window: str, body: CallIn) -> dict[str, Any]:
+def resume_ticket(window: str, body: ResumeIn) -> dict[str, Any]:
     return calling.resume_ticket(runtime(), ref(window), user(), body.ticket)
 
 

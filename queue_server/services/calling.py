@@ -9,18 +9,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..adapters.stats_repo import StatsRepository
 from ..adapters.uow import UnitOfWork
 from ..domain.errors import (
     ConcurrentUpdate,
+    DomainError,
     InvalidRequest,
     InvalidTransition,
     NotFound,
     NothingWaiting,
     WindowBusy,
+    WindowNotOpen,
 )
 from ..domain.selection import choose_next
 from ..domain.tickets import Ticket, TicketState
-from ..domain.windows import Window
+from ..domain.windows import Window, WindowState
 from .auth import Principal, require_window
 from .events import ticket_event
 from .runtime import Runtime
@@ -29,6 +32,20 @@ from .views import ticket_view
 
 CLAIM_ATTEMPTS = 8
 _NUMBER = re.compile(r"^\s*([A-Za-z]{1,2})\s*0*(\d{1,5})\s*$")
+_DIGITS = re.compile(r"^\s*0*(\d{1,5})\s*$")
+
+
+class AmbiguousNumber(DomainError):
+    """Digits alone name tickets of several services (or several tickets are suspended):
+    the caller chooses one (`details.candidates`)."""
+
+    code = "ambiguous_number"
+
+
+class NotServedThere(DomainError):
+    """A ticket sent to a window that does not serve its service would wait for nobody."""
+
+    code = "window_not_serving"
 
 
 @dataclass(frozen=True)
@@ -174,10 +191,66 @@ def find_ticket(rt: Runtime, uow: UnitOfWork, hall: str, number_or_id: str) -> T
     return ticket
 
 
+def _candidate(rt: Runtime, ticket: Ticket) -> dict[str, Any]:
+    service = rt.service(ticket.hall, ticket.service)
+    return {
+        "id": ticket.public_id,
+        "number": ticket.display_number,
+        "service": {"code": service.code, "name": service.name},
+        "state": ticket.state.value,
+    }
+
+
+def _choose(rt: Runtime, tickets: list[Ticket], zh: str, en: str) -> Ticket:
+    """The one ticket, or a refusal that lists them so the clerk can choose."""
+    if len(tickets) == 1:
+        return tickets[0]
+    numbers = "、".join(t.display_number for t in tickets)
+    raise AmbiguousNumber(
+        f"{zh}：{numbers}，请选择或输入带字母的号码 / {en}: {numbers.replace('、', ', ')};"
+        " choose one or type the number with its letter",
+        candidates=[_candidate(rt, t) for t in tickets],
+    )
+
+
+def pick_ticket(
+    rt: Runtime, uow: UnitOfWork, w: Window, typed: str, fits: Callable[[Ticket], bool]
+) -> Ticket:
+    """A ticket by what the clerk typed: "A012" or an id exactly; digits alone ("12": a
+    keypad has no letters) among the window's services, where the one ticket with that
+    number that `fits` the action wins. When none fits, the first that exists is returned so
+    that the action's own refusal says why (done, called elsewhere, ...)."""
+    m = _DIGITS.match(typed)
+    if not m:
+        return find_ticket(rt, uow, w.hall, typed)
+    number, day = int(m[1]), rt.service_day(w.hall)
+    prefixes = dict.fromkeys(rt.service(w.hall, code).prefix for code in w.services)
+    found = [t for p in prefixes if (t := uow.tickets.by_number(w.hall, p, number, day))]
+    fitting = [t for t in found if fits(t)]
+    if fitting:
+        return _choose(
+            rt, fitting, f"号码{number:03d}有多个", f"several tickets are numbered {number:03d}"
+        )
+    if found:
+        return found[0]
+    raise NotFound(
+        f"本窗口的业务没有号码“{typed.strip()}” / no ticket '{typed.strip()}' in the services"
+        f" of window {w.number}",
+        ticket=typed.strip(),
+    )
+
+
+def _callable_at(w: Window) -> Callable[[Ticket], bool]:
+    return lambda t: (
+        t.state is TicketState.WAITING
+        and (t.target_window == w.number or (t.target_window is None and t.service in w.services))
+    )
+
+
 def call_ticket(rt: Runtime, ref: WindowRef, actor: Principal, number: str) -> dict[str, Any]:
     def body(uow: UnitOfWork, w: Window) -> dict[str, Any]:
         w.require_open()
-        ticket = find_ticket(rt, uow, w.hall, number)
+        ticket = pick_ticket(rt, uow, w, number, _callable_at(w))
         if ticket.state in (TicketState.CALLED, TicketState.SERVING) and ticket.window:
             raise WindowBusy(
                 f"号码{ticket.display_number}已在{ticket.window}号窗口叫号"
@@ -250,6 +323,26 @@ def no_show(rt: Runtime, ref: WindowRef, actor: Principal) -> dict[str, Any]:
     return _window_action(rt, ref, actor, body)
 
 
+def _check_target(rt: Runtime, target: Window, service: str) -> None:
+    """A ticket is sent only to a window that is not closed and serves its service: otherwise
+    it would wait for a window that never calls it."""
+    if target.state is WindowState.CLOSED:
+        raise WindowNotOpen(
+            f"{target.label}未开放：请先开窗或选择其他窗口 / window {target.number} is closed:"
+            " open it first or choose another window",
+            window=target.number,
+        )
+    if service not in target.services:
+        name = rt.service(target.hall, service).name
+        raise NotServedThere(
+            f"{target.label}不办理“{name}”：请选择办理该业务的窗口或同时转业务 / window"
+            f" {target.number} does not serve {name} ({service}): choose a window that does,"
+            " or transfer to one of its services too",
+            window=target.number,
+            service=service,
+        )
+
+
 def transfer(
     rt: Runtime,
     ref: WindowRef,
@@ -272,6 +365,7 @@ def transfer(
                 raise NotFound(f"没有{to_window}号窗口 / there is no window {to_window}")
             if to_window == w.number:
                 raise InvalidRequest("不能转给本窗口 / cannot transfer to the same window")
+            _check_target(rt, target, to_service or ticket.service)
         before = ticket.service
         ticket.transfer(rt.clock.now(), to_service, to_window, note)
         w.release()
@@ -303,12 +397,34 @@ def suspend(rt: Runtime, ref: WindowRef, actor: Principal, reason: str | None) -
     return _window_action(rt, ref, actor, body)
 
 
-def resume_ticket(rt: Runtime, ref: WindowRef, actor: Principal, number: str) -> dict[str, Any]:
+def _suspended(rt: Runtime, uow: UnitOfWork, w: Window, typed: str | None) -> Ticket:
+    """The suspended ticket to resume: as typed (digits: the one suspended among the window's
+    services), or without a number the one ticket suspended at this window."""
+    if typed and typed.strip():
+        return pick_ticket(rt, uow, w, typed, lambda t: t.state is TicketState.SUSPENDED)
+    ids = StatsRepository(uow.conn, rt.directory).suspended_at(w.hall, w.number)
+    tickets = [t for t in map(uow.tickets.get_public, ids) if t is not None]
+    if not tickets:
+        raise InvalidTransition(
+            f"{w.label}没有挂起的号码 / no ticket is suspended at window {w.number}",
+            window=w.number,
+        )
+    return _choose(
+        rt,
+        tickets,
+        f"{w.label}有多个挂起的号码",
+        f"several tickets are suspended at window {w.number}",
+    )
+
+
+def resume_ticket(
+    rt: Runtime, ref: WindowRef, actor: Principal, number: str | None
+) -> dict[str, Any]:
     def body(uow: UnitOfWork, w: Window) -> dict[str, Any]:
         w.require_open()
         if w.current_ticket is not None:
             _complete_current(rt, uow, actor, w)
-        ticket = find_ticket(rt, uow, w.hall, number)
+        ticket = _suspended(rt, uow, w, number)
         ticket.resume(w.number, rt.clock.now())
         w.hold(ticket.id or 0)
         return _finish(rt, uow, actor, "ticket.resume", ticket, w, "ticket.resumed")

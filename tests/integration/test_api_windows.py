@@ -154,6 +154,77 @@ def test_call_a_specific_ticket_by_number_or_id(api):
     assert api.act(1, "call", json={"ticket": "B001"})["window"]["number"] == 1
 
 
+def test_digits_alone_call_the_waiting_ticket_of_the_windows_services(api):
+    """A keypad types no letters: "001" means the one waiting ticket numbered 1 among the
+    window's services, whatever the order of their prefixes."""
+    tax, invoice, general = api.issue("tax"), api.issue("invoice"), api.issue("general")
+    api.open(1, 3)
+    err = api.error(
+        api.post("windows/main-1/call", "manager", json={"ticket": "001"}),
+        409,
+        "ambiguous_number",
+        "A001、B001",
+        "several tickets are numbered 001: A001, B001",
+    )
+    assert [(c["number"], c["service"]["code"], c["id"]) for c in err["details"]["candidates"]] == [
+        ("A001", "tax", tax["id"]),
+        ("B001", "invoice", invoice["id"]),
+    ]
+    assert windows(api)[1]["current"] is None  # nothing moved
+    api.act(1, "call", json={"ticket": "A001"})
+    api.act(1, "complete")
+    # A001 is done now: the waiting B001 is meant, although A comes first at window 1
+    called = api.act(1, "call", json={"ticket": "1"})
+    assert (called["id"], called["number"]) == (invoice["id"], "B001")
+    api.act(1, "complete")
+    # none waits: the refusal of the first that exists says why
+    api.error(
+        api.post("windows/main-1/call", "manager", json={"ticket": "001"}),
+        409,
+        "invalid_state",
+        "A001 is done",
+    )
+    # C001 waits for a service window 1 does not serve; window 3 serves it
+    assert api.act(3, "call", json={"ticket": "001"})["id"] == general["id"]
+    api.error(
+        api.post("windows/main-1/call", "manager", json={"ticket": "404"}),
+        404,
+        "not_found",
+        "no ticket '404' in the services of window 1",
+    )
+
+
+def test_resume_without_a_number_takes_the_one_suspended_here(api):
+    first, second = api.issue("tax"), api.issue("invoice")
+    api.open(1)
+    api.error(
+        api.post("windows/main-1/resume-ticket", "manager", json={}),
+        409,
+        "invalid_state",
+        "no ticket is suspended at window 1",
+    )
+    for _ in range(2):
+        api.act(1, "call-next")
+        api.act(1, "start")
+        api.act(1, "suspend", json={"reason": "取材料"})
+    err = api.error(
+        api.post("windows/main-1/resume-ticket", "manager", json={}),
+        409,
+        "ambiguous_number",
+        "several tickets are suspended at window 1: A001, B001",
+    )
+    assert [c["id"] for c in err["details"]["candidates"]] == [first["id"], second["id"]]
+    api.error(  # digits alone name both
+        api.post("windows/main-1/resume-ticket", "manager", json={"ticket": "1"}),
+        409,
+        "ambiguous_number",
+    )
+    assert api.act(1, "resume-ticket", json={"ticket": "B1"})["id"] == second["id"]
+    api.act(1, "complete")
+    back = api.act(1, "resume-ticket", json={})  # the only one left
+    assert (back["id"], back["state"]) == (first["id"], "serving")
+
+
 def test_recalls_are_counted_and_limited(api):
     api.issue("tax")
     api.open(1)
@@ -271,9 +342,48 @@ def test_transfer_to_a_window(api):
     assert api.act(1, "call-next")["number"] == "A002"  # A001 waits for window 2 now
     taken = api.act(2, "call-next")
     assert (taken["number"], taken["target_window"]) == ("A001", None)
-    # a window that does not serve the service may still be sent a ticket
-    api.act(2, "transfer", json={"window": 4, "note": "实名核验"})
+    # a window of another service is sent the ticket together with its service
+    api.act(2, "transfer", json={"window": 4, "service": "idonly", "note": "实名核验"})
     assert api.act(4, "call-next")["number"] == "A001"
+
+
+def test_a_transfer_goes_only_to_a_window_that_is_open_and_serves_the_service(api):
+    api.issue("tax")
+    api.open(1)
+    api.act(1, "call-next")
+    err = api.error(
+        api.post("windows/main-1/transfer", "manager", json={"window": 2}),
+        409,
+        "window_not_open",
+        "2号窗口未开放",
+        "window 2 is closed",
+    )
+    assert err["details"] == {"window": 2}
+    api.open(3)
+    err = api.error(
+        api.post("windows/main-1/transfer", "manager", json={"window": 3}),
+        409,
+        "window_not_serving",
+        "3号窗口不办理“税务综合”",
+        "window 3 does not serve 税务综合 (tax)",
+    )
+    assert err["details"] == {"window": 3, "service": "tax"}
+    api.error(  # the service it is sent to counts, not the one it leaves
+        api.post("windows/main-1/transfer", "manager", json={"window": 3, "service": "invoice"}),
+        409,
+        "window_not_serving",
+        "window 3 does not serve 发票业务 (invoice)",
+    )
+    assert windows(api)[1]["current"]["number"] == "A001"  # nothing moved
+    # a paused window keeps its queue: it calls the ticket when it resumes
+    api.open(2)
+    api.act(2, "pause", json={"reason": "午休"})
+    moved = api.act(1, "transfer", json={"window": 2})
+    assert (moved["state"], moved["target_window"]) == ("waiting", 2)
+    api.act(2, "resume")
+    assert api.act(2, "call-next")["number"] == "A001"
+    moved = api.act(2, "transfer", json={"window": 3, "service": "general"})
+    assert (moved["target_window"], moved["service"]["code"]) == (3, "general")
 
 
 def test_transfer_errors(api):

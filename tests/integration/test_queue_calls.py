@@ -4,6 +4,7 @@ import pytest
 from test_queue_issue import ELDER, issue, young
 
 from queue_server.domain.errors import (
+    DomainError,
     InvalidRequest,
     InvalidTransition,
     NotFound,
@@ -145,21 +146,28 @@ def test_transfer_to_a_service_keeps_the_place(rt, clock):
 
 def test_transfer_to_a_named_window(rt):
     open_(W1, W2)
+    windows.change_window(rt, W2, SYSTEM, "pause", "午休")
     a = issue(rt)
     issue(rt)
     calling.call_next(rt, W1, SYSTEM)
-    calling.transfer(rt, W1, SYSTEM, to_window=4)
-    with pytest.raises(NothingWaiting):  # window 4 is not open yet; others cannot take it
-        calling.call_next(rt, W2, SYSTEM)
-        calling.start(rt, W2, SYSTEM)
-        calling.call_next(rt, W2, SYSTEM)
-    w4 = WindowRef("main", 4)
-    open_(w4)
-    assert calling.call_next(rt, w4, SYSTEM)["id"] == a["id"]  # serves "idonly", yet gets it
+    calling.transfer(rt, W1, SYSTEM, to_window=2)
+    with pytest.raises(NothingWaiting):  # window 2 is paused; others cannot take it
+        calling.call_next(rt, W1, SYSTEM)
+        calling.start(rt, W1, SYSTEM)
+        calling.call_next(rt, W1, SYSTEM)
+    windows.change_window(rt, W2, SYSTEM, "resume")
+    assert calling.call_next(rt, W2, SYSTEM)["id"] == a["id"]
     with pytest.raises(InvalidRequest):
-        calling.transfer(rt, w4, SYSTEM)
+        calling.transfer(rt, W2, SYSTEM)
     with pytest.raises(NotFound):
-        calling.transfer(rt, w4, SYSTEM, to_window=88)
+        calling.transfer(rt, W2, SYSTEM, to_window=88)
+    with pytest.raises(WindowNotOpen, match="window 4 is closed"):
+        calling.transfer(rt, W2, SYSTEM, to_window=4)
+    open_(WindowRef("main", 4))
+    with pytest.raises(DomainError, match="window 4 does not serve"):
+        calling.transfer(rt, W2, SYSTEM, to_window=4)
+    moved = calling.transfer(rt, W2, SYSTEM, to_service="idonly", to_window=4)
+    assert (moved["target_window"], moved["service"]["code"]) == (4, "idonly")
 
 
 def test_suspend_frees_the_window_and_resume_brings_it_back(rt):
