@@ -24,6 +24,17 @@ def local(*args: int) -> datetime:
     return datetime(*args, tzinfo=SHANGHAI)
 
 
+def audit_rows(rt, prefix: str) -> list:
+    """The audit log's rows whose action starts with `prefix`, oldest first."""
+    from sqlalchemy import select
+
+    from queue_server.adapters import tables as t
+
+    with rt.store.engine.connect() as conn:
+        q = select(t.audit).where(t.audit.c.action.like(prefix + "%")).order_by(t.audit.c.id)
+        return list(conn.execute(q))
+
+
 # --- frames -------------------------------------------------------------------------------------
 def decode_frames(decode, data: bytes) -> tuple[list, int, bytes]:
     """Run a device decoder (`decode(buffer) -> (bytes_used, frame | None)`) over `data` as a

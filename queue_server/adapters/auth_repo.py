@@ -58,6 +58,39 @@ class AuthRepository:
             .values(revoked_at=at)
         )
 
+    def seat_sessions(self, hall: str, window: int, now: datetime) -> list[Any]:
+        """Live sessions signed in at one window: (token_hash, user_id, username)."""
+        q = (
+            select(t.sessions.c.token_hash, t.sessions.c.user_id, t.users.c.username)
+            .join(t.users, t.users.c.id == t.sessions.c.user_id)
+            .where(
+                t.sessions.c.hall == hall,
+                t.sessions.c.window == window,
+                t.sessions.c.revoked_at.is_(None),
+                t.sessions.c.expires_at > now,
+                t.users.c.active.is_(True),
+            )
+        )
+        return list(self.conn.execute(q))
+
+    def user_seats(self, user_id: int, now: datetime) -> list[Any]:
+        """A user's live sessions at a window: (token_hash, hall, window)."""
+        q = select(t.sessions.c.token_hash, t.sessions.c.hall, t.sessions.c.window).where(
+            t.sessions.c.user_id == user_id,
+            t.sessions.c.window.is_not(None),
+            t.sessions.c.revoked_at.is_(None),
+            t.sessions.c.expires_at > now,
+        )
+        return list(self.conn.execute(q))
+
+    def revoke_sessions(self, token_hashes: list[str], at: datetime) -> None:
+        if token_hashes:
+            self.conn.execute(
+                update(t.sessions)
+                .where(t.sessions.c.token_hash.in_(token_hashes), t.sessions.c.revoked_at.is_(None))
+                .values(revoked_at=at)
+            )
+
     def revoke_user_sessions(self, user_id: int, at: datetime) -> int:
         result = self.conn.execute(
             update(t.sessions)

@@ -53,6 +53,13 @@ class WindowRepository:
             q = q.where(W.c.active.is_(True))
         return [_to_window(r) for r in self.conn.execute(q.order_by(W.c.number))]
 
+    def seated_by(self, clerk: str) -> list[Window]:
+        """Every window (any hall) where `clerk` is seated."""
+        q = select(W).where(W.c.clerk == clerk).order_by(W.c.hall, W.c.number)
+        if self.postgres:
+            q = q.with_for_update()
+        return [_to_window(r) for r in self.conn.execute(q)]
+
     def open_serving(self, hall: str, service: str) -> int:
         """How many open windows serve `service` now."""
         rows = self.conn.execute(_OPEN_SERVICES, {"hall": hall})

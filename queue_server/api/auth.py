@@ -29,11 +29,14 @@ def _me(p: service.Principal) -> dict[str, Any]:
 @bp.output(TokenOut)
 @bp.doc(
     summary="Sign in; clerks give the hall and window they sit at",
-    description="Five wrong passwords lock the account for 15 minutes.",
-    responses=refuses(400, 401, 403, 404),
+    description="Five wrong passwords lock the account for 15 minutes. One clerk per window:"
+    " another clerk's live session there answers 409 window_taken unless `takeover`.",
+    responses=refuses(400, 401, 403, 404, 409),
 )
 def login(body: LoginIn) -> dict[str, Any]:
-    result = service.sign_in(runtime(), body.username, body.password, body.hall, body.window)
+    result = service.sign_in(
+        runtime(), body.username, body.password, body.hall, body.window, body.takeover
+    )
     return {
         "token": result.token,
         "expires_at": result.expires_at,

@@ -19,6 +19,11 @@ class LoginIn(_In):
     password: str = Field(min_length=1, max_length=200)
     hall: str | None = Field(None, description="hall code; clerks must give hall and window")
     window: int | None = Field(None, ge=1, description="window number the clerk signs in at")
+    takeover: bool = Field(
+        False,
+        description="take the window over from another clerk signed in there (ends their"
+        " sessions at that window); without it such a sign-in answers 409 window_taken",
+    )
 
 
 class IdCardIn(_In):

@@ -166,7 +166,14 @@ def create_session() -> tuple[Response, int]:
         window = None
     elif not str(window).isdigit():
         raise InvalidRequest("窗口号应为数字 / the window is a number")
-    result = sign_in(_rt(), username, password, hall, int(window) if window else None)
+    result = sign_in(
+        _rt(),
+        username,
+        password,
+        hall,
+        int(window) if window else None,
+        takeover=data.get("takeover") is True,
+    )
     nxt = str(data.get("next") or "")
     target = nxt if nxt.startswith("/console/") and result.principal.window is None else ""
     response = jsonify(

@@ -50,6 +50,12 @@ class WindowBusy(DomainError):
     code = "window_busy"
 
 
+class WindowTaken(DomainError):
+    """Another clerk is signed in at the window (their session is live)."""
+
+    code = "window_taken"
+
+
 class ServiceClosed(DomainError):
     code = "service_closed"
 

@@ -13,10 +13,21 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from typing import Any
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..domain.errors import AlreadyExists, Forbidden, InvalidRequest, NotFound, Unauthorized
+from ..adapters.uow import UnitOfWork
+from ..domain.errors import (
+    AlreadyExists,
+    Forbidden,
+    InvalidRequest,
+    NotFound,
+    Unauthorized,
+    WindowTaken,
+)
+from ..domain.windows import Window
+from .events import window_event
 from .runtime import Runtime
 
 SESSION_HOURS = 12
@@ -197,8 +208,17 @@ class SignIn:
 
 
 def sign_in(
-    rt: Runtime, username: str, password: str, hall: str | None = None, window: int | None = None
+    rt: Runtime,
+    username: str,
+    password: str,
+    hall: str | None = None,
+    window: int | None = None,
+    takeover: bool = False,
 ) -> SignIn:
+    """Sign in; a clerk sits at one window. One person sits at one window at a time (signing
+    in at another ends the sessions at the first), and one clerk at a window: a window where
+    another clerk is signed in is refused (`window_taken`) unless `takeover`, which ends the
+    other clerk's sessions there."""
     now = rt.clock.now()
     bad = Unauthorized("用户名或密码错误 / wrong username or password")
     with rt.uow() as uow:
@@ -225,6 +245,8 @@ def sign_in(
             raise bad
         halls = frozenset(user.halls or [])
         seat: tuple[str, int] | None = None
+        took_from: list[str] = []
+        ended = 0
         if window is not None or user.role == Role.CLERK:
             if hall is None or window is None:
                 raise InvalidRequest(
@@ -235,8 +257,7 @@ def sign_in(
             w = uow.windows.get(hall, window, lock=True)
             if w is None or not w.active:
                 raise NotFound(f"{hall}没有{window}号窗口 / hall '{hall}' has no window {window}")
-            w.seat_clerk(user.username)
-            uow.windows.save(w)
+            took_from, ended = _take_seat(rt, uow, w, user, takeover)
             seat = (hall, window)
         token = "ses_" + secrets.token_urlsafe(32)
         csrf = secrets.token_urlsafe(24)
@@ -251,10 +272,63 @@ def sign_in(
             expires_at=expires,
         )
         uow.auth.update_user(user.id, failed_logins=0, locked_until=None)
-        uow.audit(now, "auth.sign_in", username, hall=hall, window=window)
+        uow.audit(
+            now,
+            "auth.sign_in",
+            username,
+            hall=hall,
+            window=window,
+            detail={"took_over_from": took_from} if took_from else None,
+        )
         uow.commit()
+    if ended:
+        rt.access_revoked()  # sessions ended at other windows lose their live connections
     principal = Principal(user.username, "user", user.role, halls, seat, token_hash(token))
     return SignIn(token, csrf, principal, expires)
+
+
+def _take_seat(
+    rt: Runtime, uow: UnitOfWork, w: Window, user: Any, takeover: bool
+) -> tuple[list[str], int]:
+    """Seat `user` at `w`: end their sessions at other windows, and (with `takeover`) the
+    sessions of another clerk at this one. Returns whom the seat was taken from and how many
+    sessions ended."""
+    now = rt.clock.now()
+    others = [r for r in uow.auth.seat_sessions(w.hall, w.number, now) if r.user_id != user.id]
+    if others and not takeover:
+        who = "、".join(sorted({r.username for r in others}))
+        raise WindowTaken(
+            f"{w.number}号窗口已有工作人员{who}登录：如需接替，请选择“接替” / {who} is signed in"
+            f" at window {w.number}: take over to end their session there",
+            window=w.number,
+            clerk=who,
+        )
+    ended = [r.token_hash for r in others]
+    for row in uow.auth.user_seats(user.id, now):
+        if (row.hall, row.window) != (w.hall, w.number):
+            ended.append(row.token_hash)
+    uow.auth.revoke_sessions(ended, now)
+    for seated in uow.windows.seated_by(user.username):
+        if (seated.hall, seated.number) != (w.hall, w.number):
+            _seat(rt, uow, seated, None)
+    _seat(rt, uow, w, user.username)
+    return sorted({r.username for r in others}), len(ended)
+
+
+def _seat(rt: Runtime, uow: UnitOfWork, w: Window, clerk: str | None) -> None:
+    """Change who sits at a window; consoles and the manager's map hear of it."""
+    if w.clerk == clerk:
+        return
+    w.seat_clerk(clerk)
+    uow.windows.save(w)
+    held = uow.tickets.get(w.current_ticket) if w.current_ticket else None
+    uow.record(window_event(rt, "window.clerk", w, held))
+
+
+def _leave_seats(rt: Runtime, uow: UnitOfWork, username: str) -> None:
+    """Unseat `username` from every window where their sessions have ended."""
+    for w in uow.windows.seated_by(username):
+        _seat(rt, uow, w, None)
 
 
 def authenticate(rt: Runtime, token: str, *, fresh: bool = False) -> Principal:
@@ -290,9 +364,11 @@ def act_for_clerk(rt: Runtime, agent: Principal, hall: str, window: int) -> Prin
     require_hall(agent, hall)
     with rt.uow(write=False) as uow:
         w = uow.windows.get(hall, window)
-    if w is None or not w.active:
-        raise NotFound(f"没有{window}号窗口 / there is no window {window}", window=window)
-    if not w.clerk:
+        if w is None or not w.active:
+            raise NotFound(f"没有{window}号窗口 / there is no window {window}", window=window)
+        # the seated clerk must still be signed in there (not signed out, disabled, expired)
+        live = {r.username for r in uow.auth.seat_sessions(hall, window, rt.clock.now())}
+    if not w.clerk or w.clerk not in live:
         raise _deny(
             f"{window}号窗口没有工作人员登录，呼叫器暂不可用：请先在窗口登录"
             f" / no clerk is signed in at window {window}: the keypad works only while a"
@@ -308,14 +384,17 @@ def sign_out(rt: Runtime, p: Principal, everywhere: bool = False) -> int:
         if everywhere:
             user = uow.auth.user_by_name(p.name)
             count = uow.auth.revoke_user_sessions(user.id, now) if user else 0
+            _leave_seats(rt, uow, p.name)
         else:
             uow.auth.revoke_session(p.session or "", now)
             count = 1
-        if p.window:
-            w = uow.windows.get(*p.window, lock=True)
-            if w is not None and w.clerk == p.name:
-                w.seat_clerk(None)
-                uow.windows.save(w)
+            if p.window:
+                w = uow.windows.get(*p.window, lock=True)
+                still_here = any(
+                    r.username == p.name for r in uow.auth.seat_sessions(*p.window, now)
+                )
+                if w is not None and w.clerk == p.name and not still_here:
+                    _seat(rt, uow, w, None)
         uow.audit(now, "auth.sign_out", p.name, detail={"everywhere": everywhere})
         uow.commit()
     rt.access_revoked()
@@ -330,6 +409,7 @@ def sign_out_user(rt: Runtime, username: str, actor: str = "system") -> int:
         if user is None:
             raise NotFound(f"没有用户“{username}” / no user '{username}'")
         count = uow.auth.revoke_user_sessions(user.id, now)
+        _leave_seats(rt, uow, username)
         uow.audit(now, "auth.sign_out_all", actor, detail={"user": username})
         uow.commit()
     rt.access_revoked()

@@ -4,6 +4,7 @@ tokens, and who a token belongs to; on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from test_api_support import PASSWORD
+from testkit import audit_rows
 
 pytest_plugins = ["test_api_support"]  # the api and api_server fixtures
 
@@ -140,9 +141,74 @@ def test_logout_ends_this_session_and_frees_the_window(api):
     api.error(api.get("auth/me", headers=bearer(token)), 401, "unauthorized", "sign in again")
     api.error(api.post("windows/main-1/open", headers=bearer(token)), 401, "unauthorized")
     api.error(api.post("auth/logout", headers=bearer(token), json={}), 401, "unauthorized")
-    windows = {w["number"]: w for w in api.ok("GET", "halls/main/windows", "board")["windows"]}
-    assert windows[1]["clerk"] is None
+    # clerk1 is still signed in there in another tab: the window keeps its clerk
+    assert seated(api)[1] == "clerk1"
     assert api.ok("GET", "auth/me", headers=bearer(other))["name"] == "clerk1"  # still valid
+    api.ok("POST", "auth/logout", headers=bearer(other), json={})
+    assert seated(api)[1] is None
+
+
+def seated(api) -> dict[int, str | None]:
+    windows = api.ok("GET", "halls/main/windows", "board")["windows"]
+    return {w["number"]: w["clerk"] for w in windows}
+
+
+def test_one_clerk_per_window_unless_taken_over(api):
+    first = api.token("clerk1")  # clerk1 at window 1
+    api.create_user("wang", "clerk", ["main"])
+    err = api.error(
+        login(api, "wang", hall="main", window=1), 409, "window_taken", "clerk1", "take over"
+    )
+    assert err["details"] == {"window": 1, "clerk": "clerk1"}
+    assert seated(api)[1] == "clerk1"
+    assert api.ok("GET", "auth/me", headers=bearer(first))["name"] == "clerk1"  # untouched
+    resp = login(api, "wang", hall="main", window=1, takeover=True)
+    assert resp.status_code == 200
+    api.error(api.get("auth/me", headers=bearer(first)), 401, "unauthorized", "sign in again")
+    assert seated(api)[1] == "wang"
+    # the same clerk signing in again at the same window is no take-over
+    assert login(api, "wang", hall="main", window=1).status_code == 200
+    first_in, again = [r for r in audit_rows(api.rt, "auth.sign_in") if r.actor == "wang"]
+    assert first_in.detail == {"took_over_from": ["clerk1"]}
+    assert again.detail is None
+
+
+def test_a_clerk_sits_at_one_window_at_a_time(api):
+    at_one = api.token("clerk1")
+    at_two = api.login("clerk1", "main", 2)
+    api.error(api.get("auth/me", headers=bearer(at_one)), 401, "unauthorized")
+    assert seated(api)[1] is None and seated(api)[2] == "clerk1"
+    assert api.ok("GET", "auth/me", headers=bearer(at_two))["window"]["number"] == 2
+
+
+def test_an_ended_session_stops_the_keypad_at_its_window(api):
+    """A caller pad acts for the clerk seated at its window only while that clerk is signed
+    in there: not after an admin disables or signs them out, nor after the session expires."""
+    from queue_server.services.auth import disable_user, sign_out_user
+
+    api.issue("tax")
+    api.token("clerk1")
+    api.act(1, "open", who="agent")
+    sign_out_user(api.rt, "clerk1", "admin")
+    assert seated(api)[1] is None
+    api.error(api.post("windows/main-1/call-next", "agent"), 403, "forbidden", "no clerk")
+
+    api.login("clerk1", "main", 1)
+    assert api.act(1, "call-next", who="agent")["number"] == "A001"
+    disable_user(api.rt, "clerk1", "admin")
+    assert seated(api)[1] is None
+    api.error(api.post("windows/main-1/recall", "agent"), 403, "forbidden", "no clerk")
+
+    api.create_user("wang", "clerk", ["main"])
+    api.login("wang", "main", 2)
+    api.act(2, "open", who="agent")
+    api.clock.advance(hours=12)  # the session expires; the seat is stale
+    assert seated(api)[2] == "wang"
+    api.error(api.post("windows/main-2/call-next", "agent"), 403, "forbidden", "no clerk")
+    # a stale seat is no take-over: the next clerk simply sits down
+    api.create_user("zhou", "clerk", ["main"])
+    assert login(api, "zhou", hall="main", window=2).status_code == 200
+    assert seated(api)[2] == "zhou"
 
 
 def test_logout_everywhere_ends_every_session(api):

@@ -6,9 +6,8 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import select
+from testkit import audit_rows
 
-from queue_server.adapters import tables as t
 from queue_server.domain.errors import (
     ConcurrentUpdate,
     Forbidden,
@@ -35,12 +34,6 @@ def services(rt, number: int) -> list[str]:
         return list(uow.windows.get("main", number).services)
 
 
-def audit(rt, prefix: str) -> list:
-    with rt.store.engine.connect() as conn:
-        q = select(t.audit).where(t.audit.c.action.like(prefix + "%")).order_by(t.audit.c.id)
-        return list(conn.execute(q))
-
-
 def test_moving_a_service_moves_its_waiting_tickets_with_it(rt, events):
     ticket = issue(rt, "tax")
     w2, w3 = WindowRef("main", 2), WindowRef("main", 3)
@@ -57,7 +50,7 @@ def test_moving_a_service_moves_its_waiting_tickets_with_it(rt, events):
     assert event.hall == "main" and event.payload["layout_version"] == 1
     assert [w["number"] for w in event.payload["windows"]] == [2, 3]
     assert set(event.targets()) == {"hall:main", "window:main:2", "window:main:3"}
-    [row] = audit(rt, "layout.")
+    [row] = audit_rows(rt, "layout.")
     assert (row.action, row.actor, row.hall) == ("layout.change", "manager", "main")
     assert "moved from window 2 to window 3" in row.detail["summary"]
 
@@ -74,7 +67,7 @@ def test_a_change_applies_completely_or_not_at_all(rt, events):
     with pytest.raises(InvalidRequest, match="window 1 does not serve 'idonly'"):
         layout.change_layout(rt, "main", MANAGER, ops)
     assert services(rt, 1) == ["tax", "invoice"]
-    assert events == [] and audit(rt, "layout.") == []
+    assert events == [] and audit_rows(rt, "layout.") == []
     view = layout.get_layout(rt, "main", MANAGER)
     assert view["layout_version"] == 0 and view["history"] == []
 
@@ -97,7 +90,7 @@ def test_undo_is_a_stack_and_only_undoes_an_untouched_layout(rt):
         ("change", True),
         ("change", True),
     ]
-    assert [r.action for r in audit(rt, "layout.")] == [
+    assert [r.action for r in audit_rows(rt, "layout.")] == [
         "layout.change",
         "layout.change",
         "layout.undo",

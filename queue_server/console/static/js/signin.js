@@ -34,9 +34,11 @@ if (remembered) {
   }
 }
 
-$("signin").addEventListener("submit", async (event) => {
-  event.preventDefault();
+// Another clerk signed in at the chosen window: the server names them; taking over ends their
+// session there (their console goes back to this page).
+async function signIn(takeover) {
   $("error").hidden = true;
+  $("takeover").hidden = true;
   $("submit").disabled = true;
   const body = {
     username: $("username").value.trim(),
@@ -44,6 +46,7 @@ $("signin").addEventListener("submit", async (event) => {
     hall: $("hall").value || null,
     window: $("window").value ? Number($("window").value) : null,
     next: config.next || null,
+    takeover,
   };
   try {
     const result = await api("POST", "/console/session", body);
@@ -51,9 +54,23 @@ $("signin").addEventListener("submit", async (event) => {
     location.assign(result.redirect);
   } catch (err) {
     showError(err.message);
-    $("password").value = "";
-    $("password").focus();
+    if (err.code === "window_taken") {
+      $("takeover").hidden = false; // the password stays for the confirmation
+      $("takeover").focus();
+    } else {
+      $("password").value = "";
+      $("password").focus();
+    }
   } finally {
     $("submit").disabled = false;
   }
+}
+
+$("signin").addEventListener("submit", (event) => {
+  event.preventDefault();
+  signIn(false);
 });
+$("takeover").addEventListener("click", () => signIn(true));
+for (const id of ["hall", "window", "username"]) {
+  $(id).addEventListener("change", () => ($("takeover").hidden = true));
+}
