@@ -13,6 +13,7 @@ from datetime import date
 from drivers.idcard import idnumber
 from drivers.idcard.codes import GENDERS, NATIONS
 from drivers.idcard.errors import InvalidCard, UnknownCardType
+from drivers.idcard.privacy import mask_id_number, mask_name
 
 TEXT_LEN = 256
 TYPE_OFFSET = 248
@@ -40,18 +41,6 @@ LAYOUTS: dict[str, tuple[tuple[str, int, int], ...]] = {
 TYPE_CHARS = {" ": "resident", "J": "hmt_permit", "I": "foreigner_2017", "Y": "foreigner_2023"}
 _KIND_CHARS = {kind: char for char, kind in TYPE_CHARS.items()}
 _OLD_FOREIGN_NUMBER = re.compile(r"^[A-Z]{3}\d{12}$")
-
-
-def mask_name(name: str) -> str:
-    """张三 -> 张* (the house masking of names)."""
-    return name[:1] + "*" if name else ""
-
-
-def mask_number(number: str) -> str:
-    """Keep the first and last four characters: 5001**********1234."""
-    if len(number) <= 8:
-        return "*" * len(number)
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
 
 
 @dataclass(frozen=True, repr=False)
@@ -112,7 +101,7 @@ class IdCard:
         to = self.valid_to.isoformat() if self.valid_to else LONG_TERM
         return (
             f"IdCard(kind={self.kind!r}, name={mask_name(self.name)!r}, "
-            f"id_number={mask_number(self.id_number)!r}, gender={self.gender!r}, "
+            f"id_number={mask_id_number(self.id_number)!r}, gender={self.gender!r}, "
             f"valid_to={to!r}, photo={len(self.photo)} bytes)"
         )
 

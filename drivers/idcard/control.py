@@ -10,8 +10,9 @@ from __future__ import annotations
 import threading
 
 from drivers.control import LineServer
-from drivers.idcard.card import IdCard, mask_name, mask_number
+from drivers.idcard.card import IdCard
 from drivers.idcard.emulator import IdCardEmulator
+from drivers.idcard.privacy import mask_id_number, mask_name
 
 HELP = """\
 tap N          lay card N (see list) on the reader
@@ -25,7 +26,7 @@ quit           stop the emulator"""
 
 def describe(card: IdCard) -> str:
     """One masked line per card: demo data or not, names and numbers are not shown raw."""
-    return f"{card.kind:<15} {mask_name(card.name):<4} {mask_number(card.id_number)}"
+    return f"{card.kind:<15} {mask_name(card.name) or '':<4} {mask_id_number(card.id_number)}"
 
 
 class Console:

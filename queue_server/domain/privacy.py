@@ -9,23 +9,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+# One masking rule for the server and the kiosk (its banner, its logs): a pure module.
+from drivers.idcard.privacy import mask_id_number, mask_name
 
-def mask_name(name: str | None) -> str | None:
-    """张三 -> 张*, 欧阳娜娜 -> 欧***, "John Smith" -> J*********."""
-    if not name:
-        return None
-    name = name.strip()
-    return name[0] + "*" * (len(name) - 1) if len(name) > 1 else "*"
-
-
-def mask_id_number(number: str | None) -> str | None:
-    """500101199001011234 -> 5001**********1234: the region's first 4 and the last 4 kept."""
-    if not number:
-        return None
-    number = number.strip()
-    if len(number) <= 8:
-        return "*" * len(number)
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+__all__ = ["IdHasher", "mask_id_number", "mask_name"]
 
 
 class IdHasher:
