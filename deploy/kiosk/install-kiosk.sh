@@ -8,7 +8,8 @@ set -euo pipefail
 [ "$(id -u)" -eq 0 ] || { echo "run as root (sudo)"; exit 1; }
 src="$(cd "$(dirname "$0")/../.." && pwd)"
 
-"$src/deploy/install-system-packages.sh" python3-venv chromium cage fonts-noto-cjk
+# libusb-1.0-0: pyusb needs it to reach a USB ticket printer ("USB backend missing" otherwise)
+"$src/deploy/install-system-packages.sh" python3-venv chromium cage fonts-noto-cjk libusb-1.0-0
 id onewindow >/dev/null 2>&1 || useradd --system --home /nonexistent --shell /usr/sbin/nologin onewindow
 getent group onewindow >/dev/null || groupadd --system onewindow
 usermod -aG onewindow onewindow

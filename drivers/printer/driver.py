@@ -129,7 +129,9 @@ class TicketPrinter:
     def _status(self) -> PrinterStatus:
         try:
             return self._query()
-        except PrinterUnavailable:
+        except PrinterUnavailable as exc:
+            if self._last is not PrinterStatus.UNAVAILABLE:  # say why, once
+                log.warning("printer not ready: %s", exc)
             self._seen(PrinterStatus.UNAVAILABLE)
             raise
 

@@ -44,3 +44,15 @@ class PrinterUnavailable(PrinterError, DeviceUnavailable):
             f" / Cannot reach the printer ({detail}): check that it is switched on and"
             " that the cable or network address is right."
         )
+
+
+class PrinterBackendMissing(PrinterUnavailable):
+    """A USB printer is configured, but pyusb finds no libusb on this system."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(
+            detail,
+            "打印机未就绪：缺少 USB 驱动库，请安装 libusb-1.0-0。"
+            " / Printer not ready: USB backend missing, install libusb-1.0-0"
+            " (apt-get install libusb-1.0-0).",
+        )

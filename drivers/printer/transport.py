@@ -22,9 +22,10 @@ from escpos.capabilities import Profile, get_profile_class
 from escpos.exceptions import Error as EscposError
 from escpos.magicencode import Encoder
 from escpos.printer import Dummy, File, Network, Serial, Usb
+from usb.core import NoBackendError
 
 from drivers.printer.config import ConnectionConfig, PaperSpec
-from drivers.printer.errors import PrinterUnavailable
+from drivers.printer.errors import PrinterBackendMissing, PrinterUnavailable
 
 GB18030 = "GB18030"
 WRITE_ERRORS: tuple[type[BaseException], ...] = (OSError, EscposError)
@@ -176,6 +177,8 @@ def open_transport(conn: ConnectionConfig, paper: PaperSpec, profile: str = "def
         if conn.kind == "network":
             printer.device.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             printer.device.settimeout(conn.write_timeout_s)
+    except NoBackendError as exc:  # a ValueError: pyusb is there, libusb is not
+        raise PrinterBackendMissing(f"{_where(conn)}: {exc}") from exc
     except (*WRITE_ERRORS, RuntimeError) as exc:  # RuntimeError: pyusb/pyserial missing
         raise PrinterUnavailable(f"{_where(conn)}: {exc}".replace("\n", " ")) from exc
     return Transport(conn, printer)

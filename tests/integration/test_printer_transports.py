@@ -12,11 +12,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import usb.backend.libusb0
+import usb.backend.libusb1
+import usb.backend.openusb
 
 from drivers.printer.config import ConnectionConfig, PrinterConfig
 from drivers.printer.decoder import decode
-from drivers.printer.driver import PrinterStatus, TicketPrinter, render_job
-from drivers.printer.errors import PaperOut, PrinterUnavailable
+from drivers.printer.driver import PrinterListener, PrinterStatus, TicketPrinter, render_job
+from drivers.printer.errors import PaperOut, PrinterBackendMissing, PrinterUnavailable
 from drivers.printer.protocol import STATUS_REQUEST_PAPER
 from drivers.printer.slip import TicketSlip
 
@@ -113,6 +116,37 @@ def test_missing_serial_device_is_unavailable(tmp_path: Path) -> None:
         assert printer.status() is PrinterStatus.UNAVAILABLE
         with pytest.raises(PrinterUnavailable):
             printer.print_slip(make_slip())
+
+
+def test_usb_printer_without_libusb_is_not_ready_and_says_what_to_install(caplog) -> None:
+    """pyusb without a libusb raises NoBackendError (a ValueError) from opening the printer:
+    a clear printer error, and status() still never raises."""
+    caplog.set_level("WARNING", logger="drivers.printer.driver")
+    backends = (usb.backend.libusb1, usb.backend.libusb0, usb.backend.openusb)
+    libusb_missing = all(b.get_backend() is None for b in backends)
+    config = PrinterConfig(connection=ConnectionConfig(
+        kind="usb", usb_vendor_id=0x0416, usb_product_id=0x5011, usb_in_ep=0x81, usb_out_ep=0x02))
+    seen: list[PrinterStatus] = []
+
+    class Listener(PrinterListener):
+        def on_status_changed(self, status: PrinterStatus) -> None:
+            seen.append(status)
+
+    with TicketPrinter(config, Listener()) as printer:
+        assert printer.status() is PrinterStatus.UNAVAILABLE
+        assert printer.status() is PrinterStatus.UNAVAILABLE
+        with pytest.raises(PrinterUnavailable) as info:
+            printer.print_slip(make_slip())
+    assert seen == [PrinterStatus.UNAVAILABLE]
+    if libusb_missing:  # this machine: pyusb installed, libusb-1.0-0 not
+        assert isinstance(info.value, PrinterBackendMissing)
+        message = str(info.value)
+        assert message.startswith("打印机未就绪") and "install libusb-1.0-0" in message
+        assert "USB 0416:5011" in info.value.detail
+        said = [r for r in caplog.records if r.getMessage().startswith("printer not ready")]
+        assert len(said) == 1  # said once, not at every status poll
+    else:  # libusb present and no such printer plugged in
+        assert not isinstance(info.value, PrinterBackendMissing)
 
 
 def test_file_sink_without_status_check(tmp_path: Path) -> None:

@@ -46,6 +46,14 @@ def test_the_units_run_the_agent_and_the_browser():
     assert "cage -s" not in browser  # no switching to another virtual terminal
 
 
+def test_the_installer_installs_libusb_for_a_usb_printer():
+    """pyusb finds no USB printer without libusb ("USB backend missing")."""
+    script = (DEPLOY / "install-kiosk.sh").read_text()
+    [line] = [x for x in script.splitlines() if x.startswith('"$src/deploy/install-system')]
+    assert "libusb-1.0-0" in line.split()[1:]
+    subprocess.run(["bash", "-n", str(DEPLOY / "install-kiosk.sh")], check=True, timeout=10)
+
+
 def test_the_page_has_no_way_out():
     html = (STATIC / "index.html").read_text()
     assert "<a " not in html and "<form" not in html and "<iframe" not in html
