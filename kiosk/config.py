@@ -64,6 +64,8 @@ class PrinterSettings:
     baudrate: int = 9600
     usb_vendor_id: int | None = None
     usb_product_id: int | None = None
+    usb_in_ep: int = 0x82  # bEndpointAddress of the bulk IN endpoint (lsusb -v)
+    usb_out_ep: int = 0x01  # and of the bulk OUT endpoint
     paper: str = "80mm"
     qr_mode: str = "native"
     timezone: str = "Asia/Shanghai"
@@ -83,6 +85,8 @@ class PrinterSettings:
                 baudrate=self.baudrate,
                 usb_vendor_id=self.usb_vendor_id,
                 usb_product_id=self.usb_product_id,
+                usb_in_ep=self.usb_in_ep,
+                usb_out_ep=self.usb_out_ep,
             ),
             layout=LayoutConfig(
                 paper=self.paper,  # type: ignore[arg-type]
@@ -221,10 +225,40 @@ def check(settings: KioskSettings) -> None:
         ) from None
     if not 1 <= settings.page.port <= 65535:
         raise SettingsError("[page] port 应在 1..65535 / [page] port must be 1..65535")
+    _check_usb(settings.printer)
     if settings.scanner.kind == "evdev" and not (settings.scanner.path or settings.scanner.name):
         raise SettingsError(
             "[scanner] kind = evdev 需要 path 或 name / [scanner] kind = evdev needs a path "
             "(e.g. /dev/onewindow-scanner) or a part of the device name"
+        )
+
+
+def _check_usb(printer: PrinterSettings) -> None:
+    """A USB printer is found by its ids and spoken to on two bulk endpoints; an endpoint
+    address carries its direction in bit 7 (IN 0x81..0x8F, OUT 0x01..0x0F)."""
+    for key in ("usb_vendor_id", "usb_product_id"):
+        value = getattr(printer, key)
+        if value is not None and not 0 <= value <= 0xFFFF:
+            raise SettingsError(
+                f"[printer] {key} 应在 0x0000..0xFFFF / [printer] {key} must be 0x0000..0xFFFF"
+            )
+    if printer.kind == "usb" and (printer.usb_vendor_id is None or printer.usb_product_id is None):
+        raise SettingsError(
+            "[printer] kind = usb 需要 usb_vendor_id 和 usb_product_id（lsusb 显示的 ID，如 "
+            "0x0416 与 0x5011）/ [printer] kind = usb needs usb_vendor_id and usb_product_id "
+            "(the ID that lsusb shows, e.g. 0x0416 and 0x5011)"
+        )
+    if not 0x81 <= printer.usb_in_ep <= 0x8F:
+        raise SettingsError(
+            "[printer] usb_in_ep 应为输入端点地址 0x81..0x8F（lsusb -v 中标为 IN 的 "
+            "bEndpointAddress）/ [printer] usb_in_ep must be an IN endpoint address, 0x81..0x8F "
+            "(the bEndpointAddress marked IN in lsusb -v)"
+        )
+    if not 0x01 <= printer.usb_out_ep <= 0x0F:
+        raise SettingsError(
+            "[printer] usb_out_ep 应为输出端点地址 0x01..0x0F（lsusb -v 中标为 OUT 的 "
+            "bEndpointAddress）/ [printer] usb_out_ep must be an OUT endpoint address, "
+            "0x01..0x0F (the bEndpointAddress marked OUT in lsusb -v)"
         )
 
 

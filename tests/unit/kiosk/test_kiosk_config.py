@@ -4,6 +4,7 @@ device token's sources, and the command line's overrides."""
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,8 @@ from kiosk.config import (
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "config" / "kiosk" / "kiosk.toml"
 CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
 
 
 def _refused(data: dict, *needles: str) -> str:
@@ -59,6 +62,34 @@ def test_printer_settings_become_the_drivers_config():
     assert config.connection.baudrate == 19200
     assert config.layout.spec.dots == 384 and config.layout.qr_mode == "raster"
     assert config.status_timeout_s == 2.0 and isinstance(config.status_timeout_s, float)
+
+
+def test_usb_printer_endpoints_are_set_and_checked():
+    s = parse_settings({"printer": {"kind": "usb", "usb_vendor_id": 0x0416,
+                                    "usb_product_id": 0x5011, "usb_in_ep": 0x81,
+                                    "usb_out_ep": 0x02}})
+    conn = s.printer.printer_config().connection
+    assert (conn.usb_vendor_id, conn.usb_product_id) == (0x0416, 0x5011)
+    assert (conn.usb_in_ep, conn.usb_out_ep) == (0x81, 0x02)
+    defaults = parse_settings({"printer": {"kind": "usb", "usb_vendor_id": 1,
+                                           "usb_product_id": 2}}).printer.printer_config()
+    assert (defaults.connection.usb_in_ep, defaults.connection.usb_out_ep) == (0x82, 0x01)
+    usb = {"kind": "usb", "usb_vendor_id": 0x0416, "usb_product_id": 0x5011}
+    _refused({"printer": {**usb, "usb_in_ep": 0x02}}, "[printer] usb_in_ep", "0x81..0x8F")
+    _refused({"printer": {**usb, "usb_in_ep": 0x80}}, "usb_in_ep", "IN")
+    _refused({"printer": {**usb, "usb_out_ep": 0x81}}, "[printer] usb_out_ep", "0x01..0x0F")
+    _refused({"printer": {**usb, "usb_out_ep": 0}}, "usb_out_ep", "OUT")
+    _refused({"printer": {**usb, "usb_in_ep": "0x81"}}, "usb_in_ep", "whole number")
+    _refused({"printer": {"kind": "usb"}}, "usb_vendor_id", "lsusb")
+    _refused({"printer": {**usb, "usb_product_id": 0x10000}}, "usb_product_id", "0xFFFF")
+
+
+def test_a_usb_printer_in_toml_hex():
+    s = parse_settings(tomllib.loads(
+        "[printer]\nkind = \"usb\"\nusb_vendor_id = 0x0416\nusb_product_id = 0x5011\n"
+        "usb_in_ep = 0x83\nusb_out_ep = 0x03\n"
+    ))
+    assert (s.printer.usb_in_ep, s.printer.usb_out_ep) == (0x83, 0x03)
 
 
 def test_unknown_sections_keys_and_bad_values_are_refused():
