@@ -55,7 +55,7 @@ def test_board_gets_snapshot_then_issue_and_call_events(server):
 def test_rooms_window_sign_and_phone(server):
     clerk = clerk_token(server, 2)
     server.api("POST", "/api/v1/windows/busy-2/open", token=clerk)
-    _, mine = server.api("POST", "/api/v1/halls/busy/tickets", {"service": "tax"}, server.kiosk)
+    server.api("POST", "/api/v1/halls/busy/tickets", {"service": "tax"}, server.kiosk)
     _, other = server.api("POST", "/api/v1/halls/busy/tickets", {"service": "tax"}, server.kiosk)
     phone = Listener(server.url, {"ticket": other["id"]})
     sign = Listener(
@@ -73,7 +73,6 @@ def test_rooms_window_sign_and_phone(server):
         time.sleep(0.3)
         seen = [name for name, _ in list(sign.events.queue)]
         assert "ticket.called" not in seen  # window 5's sign is not told about window 2
-        assert mine["id"] != other["id"]
     finally:
         phone.close()
         sign.close()
@@ -102,12 +101,11 @@ def test_reconnect_after_restart_gets_a_fresh_snapshot(server):
         server.api("POST", "/api/v1/halls/busy/tickets", {"service": "tax"}, server.kiosk)
         snap = board.next("snapshot", timeout=20)  # the client reconnected by itself
         assert snap["hall"]["code"] == "busy"
-        issued = (
-            board.next("ticket.issued", timeout=10)
-            if snap["queues"]["tax"]["waiting"] == 0
-            else None
-        )
-        assert issued is None or issued["ticket"]["number"] == "A001"
+        waiting = snap["queues"]["tax"]["waiting"]
+        if waiting == 0:  # it reconnected before the ticket: the event follows the snapshot
+            assert board.next("ticket.issued", timeout=10)["ticket"]["number"] == "A001"
+        else:  # it reconnected after: the fresh snapshot counts the ticket
+            assert waiting == 1
     finally:
         board.close()
 

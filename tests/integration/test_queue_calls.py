@@ -141,19 +141,20 @@ def test_transfer_to_a_service_keeps_the_place(rt, clock):
     assert moved["number"] == "A001" and moved["transfer_count"] == 1
     # issued 10 minutes earlier than C001, so window 3 calls it first
     assert calling.call_next(rt, W3, SYSTEM)["id"] == first["id"]
-    assert later_general["id"] != first["id"]
+    calling.start(rt, W3, SYSTEM)
+    assert calling.call_next(rt, W3, SYSTEM)["id"] == later_general["id"]
 
 
 def test_transfer_to_a_named_window(rt):
     open_(W1, W2)
     windows.change_window(rt, W2, SYSTEM, "pause", "午休")
     a = issue(rt)
-    issue(rt)
+    b = issue(rt)
     calling.call_next(rt, W1, SYSTEM)
     calling.transfer(rt, W1, SYSTEM, to_window=2)
+    assert calling.call_next(rt, W1, SYSTEM)["id"] == b["id"]  # A001 waits for window 2
+    calling.start(rt, W1, SYSTEM)
     with pytest.raises(NothingWaiting):  # window 2 is paused; others cannot take it
-        calling.call_next(rt, W1, SYSTEM)
-        calling.start(rt, W1, SYSTEM)
         calling.call_next(rt, W1, SYSTEM)
     windows.change_window(rt, W2, SYSTEM, "resume")
     assert calling.call_next(rt, W2, SYSTEM)["id"] == a["id"]
