@@ -67,7 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file", type=Path)
 
     _local_options(sub.add_parser("migrate", help="bring the database schema up to date"))
-    close = sub.add_parser("close-day", help="apply the day's close policy now")
+    closing = (
+        "close every hall day that has ended (past the hall's day_close_time) and is not"
+        " closed yet; the server does this by itself every minute"
+    )
+    close = sub.add_parser("close-day", help=closing, description=closing)
     _local_options(close)
 
     user = sub.add_parser("user", help="manage accounts").add_subparsers(
