@@ -73,6 +73,12 @@ class DuplicateTicket(DomainError):
     code = "duplicate_ticket"
 
 
+class IdempotencyConflict(DomainError):
+    """An idempotency key came back with a different request."""
+
+    code = "idempotency_conflict"
+
+
 class IdRequired(DomainError):
     code = "id_card_required"
     kind = "invalid"

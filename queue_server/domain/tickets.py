@@ -231,6 +231,14 @@ class Ticket:
         self._set(window=window)
 
     def cancel(self, now: datetime, reason: str | None) -> None:
+        if self.state is TicketState.SERVING:
+            raise InvalidTransition(
+                f"号码{self.display_number}正在办理中，不能取消：请在窗口办结"
+                f" / ticket {self.display_number} is serving: complete it at the window instead",
+                ticket=self.public_id,
+                state=self.state.value,
+                action="cancel",
+            )
         self._move("cancel", TicketState.CANCELLED)
         self._set(finished_at=now, note=reason)
 

@@ -14,7 +14,7 @@ from drivers.idcard import idnumber
 
 from ..adapters.uow import UnitOfWork
 from ..domain import admission
-from ..domain.errors import DuplicateTicket, Forbidden, InvalidRequest
+from ..domain.errors import DuplicateTicket, Forbidden, IdempotencyConflict, InvalidRequest
 from ..domain.privacy import mask_id_number, mask_name
 from ..domain.tickets import PriorityReason, Ticket
 from .auth import Principal, require_issue
@@ -101,7 +101,7 @@ def issue_ticket(
         with rt.uow() as uow:
             existing = uow.tickets.by_idempotency_key(key) if key else None
             if existing is not None:  # a retry of a tap that was issued: the same ticket
-                return Issued(full_ticket_view(rt, uow, existing), created=False)
+                return _replayed(rt, uow, existing, cmd)
             local = rt.local(cmd.hall, now)
             day = local.date()
             admission.check_hours(service, local)
@@ -164,18 +164,33 @@ def issue_ticket(
             uow.record(ticket_event(rt, uow, "ticket.issued", ticket, view=view, queues=queues))
             uow.commit()
     except IntegrityError as exc:
-        return _after_conflict(rt, key, exc)
+        return _after_conflict(rt, cmd, key, exc)
     return Issued(view, created=True)
 
 
-def _after_conflict(rt: Runtime, key: str | None, exc: IntegrityError) -> Issued:
+def _replayed(rt: Runtime, uow: UnitOfWork, existing: Ticket, cmd: IssueTicket) -> Issued:
+    """The ticket a repeated request already issued; the same key with another service is a
+    mistake in the client, not a retry."""
+    if existing.issued_service != cmd.service:
+        raise IdempotencyConflict(
+            f"该请求编号已用于{existing.display_number}的取号，请换一个编号"
+            f" / this idempotency key already issued {existing.display_number} for another"
+            " service: send a new key",
+            ticket=existing.display_number,
+        )
+    return Issued(full_ticket_view(rt, uow, existing), created=False)
+
+
+def _after_conflict(
+    rt: Runtime, cmd: IssueTicket, key: str | None, exc: IntegrityError
+) -> Issued:
     """A unique index stopped a double issue: the same idempotency key (a double tap that
     raced) returns the first ticket; the same ID for the same service is refused."""
     if key:
         with rt.uow(write=False) as uow:
             existing = uow.tickets.by_idempotency_key(key)
             if existing is not None:
-                return Issued(full_ticket_view(rt, uow, existing), created=False)
+                return _replayed(rt, uow, existing, cmd)
     if "open_per_id" in str(exc.orig) or "id_hash" in str(exc.orig):
         raise DuplicateTicket(
             "您已有该业务的号码，请勿重复取号 / you already hold a ticket for this service"

@@ -52,6 +52,14 @@ def test_idempotency_key_in_body_or_header_returns_the_same_ticket(api):
     assert other.status_code == 201 and other.get_json()["number"] == "A003"
     services = {s["code"]: s for s in api.ok("GET", "halls/main/services")["services"]}
     assert services["tax"]["waiting"] == 3
+    # the same key with another service is a client's mistake, not a retry: refused
+    api.error(
+        api.post(path, "kiosk", json={"service": "invoice"}, headers=header),
+        409,
+        "idempotency_conflict",
+        "A002",
+        "send a new key",
+    )
 
 
 def test_unknown_service_or_hall_is_404(api):
@@ -442,6 +450,7 @@ def test_staff_cancel_any_open_ticket_and_free_the_window(api):
         409,
         "invalid_state",
         "serving",
+        "complete it at the window",
     )
 
 
