@@ -91,6 +91,9 @@ def test_appointment_on_time_window():
 def test_estimate():
     assert mean_service_minutes([], 8.0) == 8.0
     assert mean_service_minutes([300, 420, 0], 8.0) == 6.0
+    # tickets closed in seconds do not make a long queue look empty: one minute at least
+    assert mean_service_minutes([5, 8, 11], 8.0) == 1.0
+    assert estimated_wait_minutes(302, 1, mean_service_minutes([5, 8, 11], 8.0)) == 302
     assert estimated_wait_minutes(0, 0, 5) == 0
     assert estimated_wait_minutes(4, 0, 5) is None
     assert estimated_wait_minutes(4, 2, 5) == 10
