@@ -15,7 +15,7 @@ from typing import TextIO
 
 from drivers.idcard.control import HELP, Console, ControlServer
 from drivers.idcard.demo_cards import demo_cards, load_cards
-from drivers.idcard.emulator import IdCardEmulator
+from drivers.idcard.emulator import FAULTS, IdCardEmulator
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,6 +30,10 @@ def _parser() -> argparse.ArgumentParser:
         help="load cards from a JSON or TOML file instead of the demo cards (repeatable)",
     )
     parser.add_argument("--tap", type=int, metavar="N", help="lay card N on the reader at start")
+    parser.add_argument(
+        "--fault", choices=FAULTS, metavar="NAME",
+        help="start with a fault, as 'fault NAME' sets it (" + ", ".join(FAULTS) + ")",
+    )
     parser.add_argument(
         "--dir", metavar="DIR",
         help="directory for the device link 'ttyIDCARD' and the 'control' socket "
@@ -72,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.tap is not None:
             emulator.place(args.tap - 1)
+        if args.fault is not None:
+            emulator.set_fault(args.fault)
         print(emulator.path, flush=True)
         print(
             f"ID card reader emulator on {emulator.path} (pty {emulator.pty_path})\n"

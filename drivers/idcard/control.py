@@ -1,7 +1,7 @@
 """Text commands that drive the emulator, from a terminal or from a control socket.
 
-One command a line: `tap N`, `lift`, `fault nocard|checksum|slow [SECONDS]|silent|unplug|none`,
-`replug`, `list`, `status`, `help`, `quit`. Every answer ends with a line that starts with
+One command a line: `tap N`, `lift`, `fault NAME [SECONDS]` (see HELP), `replug`, `list`,
+`status`, `help`, `quit`. Every answer ends with a line that starts with
 `ok` or `error`, so a program can read up to it.
 """
 
@@ -17,7 +17,10 @@ from drivers.idcard.privacy import mask_id_number, mask_name
 HELP = """\
 tap N          lay card N (see list) on the reader
 lift           take the card away
-fault NAME     nocard | checksum | slow [SECONDS] | silent | unplug | none
+fault NAME     the reader: nocard | checksum | slow [SECONDS] | silent | unplug
+               the card on it: select_failed (SW3 81) | read_failed (41) |
+               unknown_type (40) | invalid_card (its ID number fails the check)
+               none: behave again
 replug         plug the reader in again after 'fault unplug'
 list           the cards this emulator holds
 status         card, fault and device path

@@ -18,7 +18,7 @@ import tty
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from drivers.idcard.card import IdCard, encode_text_block
+from drivers.idcard.card import LAYOUTS, IdCard, encode_text_block
 from drivers.idcard.demo_cards import demo_cards
 from drivers.idcard.errors import BadFrame
 from drivers.idcard.protocol import (
@@ -31,7 +31,18 @@ from drivers.idcard.protocol import (
     encode_reply,
 )
 
-FAULTS = ("nocard", "checksum", "slow", "silent", "unplug")
+FAULTS = (
+    "nocard", "checksum", "slow", "silent", "unplug",
+    "select_failed", "read_failed", "unknown_type", "invalid_card",
+)
+# Faults of the card lying on the reader (the reader itself is fine): the status word the
+# reader answers instead of success, or a card whose data does not hold together.
+CARD_FAULTS = {
+    "select_failed": Status.SELECT_FAILED,  # SW3 0x81 to select
+    "read_failed": Status.READ_FAILED,  # SW3 0x41 to read
+    "unknown_type": Status.UNKNOWN_CARD_TYPE,  # SW3 0x40 to read
+    "invalid_card": None,  # read succeeds; the ID number's check character is wrong
+}
 SAM_ID = bytes.fromhex("0501000020191207000000640000283a")  # fixed, for diagnostics screens
 UNKNOWN_COMMAND = 0x21  # emulator's choice: the real code for "bad command" is unconfirmed
 
@@ -146,11 +157,14 @@ class IdCardEmulator:
     def set_fault(
         self, fault: str | None, *, count: int | None = None, delay: float = 3.5
     ) -> None:
-        """Misbehave until cleared (`None`) or for `count` replies.
+        """Misbehave until cleared (`None`), or for `count` replies (checksum, slow).
 
         nocard: the card is not detected; checksum: replies carry a wrong CHK; slow: replies
         come `delay` seconds late; silent: no replies at all (a reader without power behind a
         USB-serial bridge); unplug: the pty closes and `path` disappears (`replug()`).
+        Faults of the card on the reader (none without a card): select_failed answers select
+        with SW3 0x81, read_failed and unknown_type answer read with 0x41 and 0x40;
+        invalid_card reads a text block whose ID number fails its check character.
         """
         if fault in (None, "none"):
             fault = None
@@ -213,15 +227,22 @@ class IdCardEmulator:
         if command == Command.FIND_CARD:
             return encode_reply(Status.CARD_FOUND, bytes(4)) if present else encode_reply(
                 Status.NO_CARD)
+        fault = self._fault.name
         if command == Command.SELECT_CARD:
-            self._selected = present
-            return encode_reply(Status.OK, bytes(8)) if present else encode_reply(
+            self._selected = present and fault != "select_failed"
+            return encode_reply(Status.OK, bytes(8)) if self._selected else encode_reply(
                 Status.SELECT_FAILED)
         if command in (Command.READ_TEXT_PHOTO, Command.READ_WITH_FINGERPRINT):
             card = self._card
             if card is None or not (present and self._selected):
                 return encode_reply(Status.READ_FAILED)
-            data = CardData(encode_text_block(card), card.photo, card.fingerprint)
+            refusal = CARD_FAULTS.get(fault or "")
+            if refusal is not None:
+                return encode_reply(refusal)
+            text = encode_text_block(card)
+            if fault == "invalid_card":
+                text = _spoil_id_number(text, card.kind)
+            data = CardData(text, card.photo, card.fingerprint)
             fingerprint = command == Command.READ_WITH_FINGERPRINT
             return encode_reply(Status.OK, build_read_data(data, fingerprint))
         if command == Command.READ_ADDED_ADDRESS:
@@ -233,6 +254,15 @@ class IdCardEmulator:
         if command in (Command.READER_STATUS, Command.RESET_SAM):
             return encode_reply(Status.OK)
         return encode_reply(UNKNOWN_COMMAND)
+
+
+def _spoil_id_number(block: bytes, kind: str) -> bytes:
+    """The text block with the ID number's last character replaced by one no number ends in
+    (a chip whose data is damaged although every frame arrives intact)."""
+    offset, size = next((o, n) for name, o, n in LAYOUTS[kind] if name == "id_number")
+    number = block[offset : offset + size].decode("utf-16-le").rstrip(" \x00")
+    at = offset + 2 * (len(number) - 1)
+    return block[:at] + "Z".encode("utf-16-le") + block[at + 2 :]
 
 
 def _write_all(fd: int, data: bytes, stop: threading.Event) -> None:

@@ -2,7 +2,8 @@
 
 It reports upward through an `IdCardListener` and never imports the server. One card left on
 the reader is reported once; it is reported again only after the reader has seen no card, or
-after the reader was disconnected (nobody knows what happened to the card meanwhile).
+after the reader was disconnected (nobody knows what happened to the card meanwhile). Seeing
+no card after a card or an error is reported too (`on_no_card`), so a kiosk can forget it.
 """
 
 from __future__ import annotations
@@ -58,6 +59,10 @@ class IdCardListener:
 
     def on_error(self, error: DriverError) -> None:
         """Something went wrong; the same error is reported once until things change."""
+
+    def on_no_card(self) -> None:
+        """The reader finds no card after it reported one or an error: the card was lifted
+        (or the reader is working again and nothing lies on it)."""
 
     def on_state(self, connected: bool) -> None:
         """The reader started or stopped answering."""
@@ -217,7 +222,6 @@ class IdCardReader:
             else:
                 backoff.reset()
                 silent = 0
-                self._last_error = None
                 self._report_card(card)
             stop.wait(self.settings.poll_interval)
 
@@ -225,7 +229,10 @@ class IdCardReader:
         key = None if card is None else (card.kind, card.id_number)
         if key is not None and key != self._last_card:
             notify(self.listener.on_card, card, logger=log, what="ID card")
+        elif key is None and (self._last_card is not None or self._last_error is not None):
+            notify(self.listener.on_no_card, logger=log, what="ID card")
         self._last_card = key
+        self._last_error = None
 
     def _report_error(self, err: DriverError) -> None:
         key = (type(err), str(err))

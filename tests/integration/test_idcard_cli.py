@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from drivers.idcard.errors import InvalidCard, ReadFailed, SelectFailed, UnknownCardType
 from drivers.idcard.reader import IdCardReader, IdCardReaderSettings
 
 pytestmark = pytest.mark.timeout(30)
@@ -76,6 +77,34 @@ def test_tap_lift_and_quit_through_the_control_socket(tmp_path):
         proc.communicate()
 
 
+def test_card_faults_from_the_command_line_and_the_control_socket(tmp_path):
+    proc = start("--dir", str(tmp_path), "--tap", "2", "--fault", "select_failed")
+    reader = None
+    try:
+        device = proc.stdout.readline().strip()
+        control = Control(str(tmp_path / "control"))
+        reader = IdCardReader(IdCardReaderSettings(port=device))
+        with pytest.raises(SelectFailed):
+            reader.read_card()
+        assert control.send("status")[-1].startswith("ok card") and "fault select_failed" in (
+            control.send("status")[-1])
+        for fault, error in (("read_failed", ReadFailed), ("unknown_type", UnknownCardType),
+                             ("invalid_card", InvalidCard)):
+            assert control.send(f"fault {fault}") == [f"ok fault {fault}"]
+            with pytest.raises(error):
+                reader.read_card()
+        assert control.send("fault none") == ["ok fault none"]
+        assert reader.read_card().kind == "resident"
+        assert control.send("fault melted")[-1].startswith("error unknown fault 'melted'")
+        assert "invalid_card" in "\n".join(control.send("help"))
+        control.close()
+    finally:
+        if reader is not None:
+            reader.close()
+        proc.kill()
+        proc.communicate()
+
+
 def test_cards_from_a_file_and_sigterm(tmp_path):
     cards = tmp_path / "cards.toml"
     cards.write_text(
@@ -96,7 +125,9 @@ def test_cards_from_a_file_and_sigterm(tmp_path):
         proc.communicate()
 
 
-@pytest.mark.parametrize("args", [["--card", "/nonexistent.json"], ["--tap", "7"]])
+@pytest.mark.parametrize(
+    "args", [["--card", "/nonexistent.json"], ["--tap", "7"], ["--fault", "melted"]]
+)
 def test_bad_arguments_exit_2(args):
     proc = start(*args)
     _, err = proc.communicate(timeout=10)

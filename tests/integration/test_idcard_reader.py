@@ -7,7 +7,16 @@ import pytest
 
 from drivers.idcard.demo_cards import demo_cards
 from drivers.idcard.emulator import IdCardEmulator
-from drivers.idcard.errors import BadFrame, ReaderTimeout, ReaderUnavailable
+from drivers.idcard.errors import (
+    BadFrame,
+    CardError,
+    InvalidCard,
+    ReaderTimeout,
+    ReaderUnavailable,
+    ReadFailed,
+    SelectFailed,
+    UnknownCardType,
+)
 from drivers.idcard.reader import IdCardListener, IdCardReader, IdCardReaderSettings
 
 pytestmark = pytest.mark.timeout(30)
@@ -84,6 +93,34 @@ def test_slow_reply_times_out_then_recovers(emulator, reader):
     assert reader.read_card() == emulator.cards[0]
 
 
+CARD_FAULTS = [
+    ("select_failed", SelectFailed, "选卡失败"),
+    ("read_failed", ReadFailed, "读卡失败"),
+    ("unknown_type", UnknownCardType, "无法识别的证件类型"),
+    ("invalid_card", InvalidCard, "证件信息无效"),
+]
+
+
+@pytest.mark.parametrize(("fault", "error", "words"), CARD_FAULTS, ids=[f[0] for f in CARD_FAULTS])
+def test_each_card_status_word_is_its_own_error(emulator, reader, fault, error, words):
+    """SW3 0x81, 0x41 and 0x40 over the pty, and a card whose number fails its check: each a
+    card error whose message says what to do, Chinese first; never retried as a bad frame."""
+    emulator.place(0)
+    emulator.set_fault(fault)
+    with pytest.raises(error) as info:
+        reader.read_card()
+    assert isinstance(info.value, CardError)
+    assert str(info.value).startswith(words) and " / " in str(info.value)
+    emulator.set_fault("none")
+    assert reader.read_card() == emulator.cards[0]
+
+
+def test_card_faults_need_a_card_on_the_reader(emulator, reader):
+    for fault, _, _ in CARD_FAULTS:
+        emulator.set_fault(fault)
+        assert reader.read_card() is None
+
+
 def test_unplug_and_replug(emulator, reader):
     emulator.place(2)
     assert reader.read_card() == emulator.cards[2]
@@ -109,6 +146,9 @@ class Recorder(IdCardListener):
     def on_state(self, connected):
         self.events.put(("state", connected))
 
+    def on_no_card(self):
+        self.events.put(("no_card", None))
+
     def next(self, kind, timeout=3.0):
         """The next event of `kind`, skipping others."""
         deadline = time.monotonic() + timeout
@@ -117,33 +157,53 @@ class Recorder(IdCardListener):
             if event[0] == kind:
                 return event[1]
 
-    def cards_within(self, seconds):
+    def within(self, seconds, kind="card"):
+        """What came of `kind` in the next `seconds`."""
         time.sleep(seconds)
         seen = []
         while not self.events.empty():
-            kind, value = self.events.get()
-            if kind == "card":
+            event, value = self.events.get()
+            if event == kind:
                 seen.append(value)
         return seen
 
 
-def test_polling_reports_a_card_once_until_lifted(emulator):
+@pytest.fixture
+def polled(emulator):
+    """A reader polling the emulator, connected; yields its listener."""
     listener = Recorder()
     r = IdCardReader(settings(emulator), listener)
     r.start()
-    try:
-        assert listener.next("state") is True
-        emulator.place(0)
-        assert listener.next("card") == emulator.cards[0]
-        assert listener.cards_within(0.4) == []  # still lying there: not again
-        emulator.place(3)  # swapped without a gap: a different card is new
-        assert listener.next("card") == emulator.cards[3]
-        emulator.remove()
-        time.sleep(0.2)
-        emulator.place(3)  # the same card tapped again after it was lifted
-        assert listener.next("card") == emulator.cards[3]
-    finally:
-        r.stop()
+    assert listener.next("state") is True
+    yield listener
+    r.stop()
+
+
+def test_polling_reports_a_card_once_until_lifted(emulator, polled):
+    emulator.place(0)
+    assert polled.next("card") == emulator.cards[0]
+    assert polled.within(0.4) == []  # still lying there: not again
+    emulator.place(3)  # swapped without a gap: a different card is new
+    assert polled.next("card") == emulator.cards[3]
+    emulator.remove()
+    time.sleep(0.2)
+    emulator.place(3)  # the same card tapped again after it was lifted
+    assert polled.next("card") == emulator.cards[3]
+
+
+def test_polling_tells_when_the_card_is_gone(emulator, polled):
+    """A card read, then lifted: "no card" once; an unreadable card, then lifted: the same,
+    so a kiosk forgets both."""
+    emulator.place(0)
+    assert polled.next("card") == emulator.cards[0]
+    emulator.remove()
+    assert polled.next("no_card") is None
+    emulator.set_fault("read_failed")
+    emulator.place(1)
+    assert polled.next("error") is ReadFailed
+    emulator.remove()
+    assert polled.next("no_card") is None
+    assert polled.within(0.3, "no_card") == []  # told once, not at every poll
 
 
 def test_polling_survives_unplug_and_finds_the_reader_again(emulator):
