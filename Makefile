@@ -44,8 +44,12 @@ system-deps-run:
 system-deps-test:
 	@./deploy/install-system-packages.sh $(APT_PACKAGES_TEST)
 
-bench: venv assets
+bench: venv assets $(VENV)/.bench-stamp
 	$(BIN)/python -m bench
+
+$(VENV)/.bench-stamp: pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@
 
 clean:
 	rm -rf $(VENV) node_modules var test-artifacts

@@ -234,7 +234,7 @@ def run(
         if kind == "socketio" and importlib.util.find_spec("aiohttp") is None:
             notes.append(
                 "socketio.AsyncClient boards skipped: they need aiohttp "
-                "(.venv/bin/pip install aiohttp)"
+                "(make bench installs it; by hand: .venv/bin/pip install -e '.[bench]')"
             )
             continue
         server = start_quietly(server_cores, quiet, tagged(profile, kind))
