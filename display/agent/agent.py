@@ -226,12 +226,17 @@ class DisplayAgent:
                 stop.wait(delay)
 
     def _serve(self, stop: threading.Event) -> None:
-        """Refresh the signs every `refresh_s` until stopped or let go by the server."""
+        """Refresh the signs every `refresh_s` until stopped or let go by the server; at the
+        hall's midnight the calls of the day before leave the signs."""
         last = time.monotonic()
         while not stop.wait(0.5):
             if self._let_go.is_set():
                 self._let_go.clear()
                 return
+            with self._lock:
+                turned = self.planner.new_day()
+            if turned:
+                self.writer.want(turned)
             if time.monotonic() - last >= self.config.refresh_s:
                 last = time.monotonic()
                 with self._lock:

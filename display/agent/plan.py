@@ -1,16 +1,20 @@
 """What each LED window sign of a hall should show, from the snapshot and the events. Pure.
 
 A sign shows the hall's `led_template` ("请{number}到{window}号窗口") for the ticket its window
-called last, until the window calls the next one; "暂停服务" (with the reason when paused) while
-the window is paused or closed; the window's number and name before its first call.
+called last, until the window calls the next one; "暂停服务" (with the reason when paused or
+closed) while the window is paused or closed; the window's number and name before its first
+call of the day. The last calls come from the snapshot's `last_calls` (one per window) and from
+the events; at the hall's midnight (`new_day`) the calls of the day before are forgotten.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from string import Formatter
 from typing import Any
+from zoneinfo import ZoneInfo
 
 DEFAULT_LED_TEMPLATE = "请{number}到{window}号窗口"
 CLOSED_TEXT = "暂停服务"
@@ -61,21 +65,45 @@ class SignPlanner:
     template: str = DEFAULT_LED_TEMPLATE
     windows: dict[int, dict[str, Any]] = field(default_factory=dict)
     last_call: dict[int, dict[str, Any]] = field(default_factory=dict)
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
+    skew: timedelta = timedelta(0)  # the server's clock minus this machine's
+    day: date | None = None  # the hall's service day the last calls belong to
 
-    def snapshot(self, snap: Mapping[str, Any]) -> dict[int, SignText]:
-        """Start over from a snapshot; returns the text of every sign."""
-        display = (snap.get("hall") or {}).get("display") or {}
+    def snapshot(self, snap: Mapping[str, Any], now: datetime | None = None) -> dict[int, SignText]:
+        """Start over from a snapshot (taken at `now` on this machine's clock); returns the
+        text of every sign."""
+        hall = snap.get("hall") or {}
+        display = hall.get("display") or {}
         self.template = display.get("led_template") or DEFAULT_LED_TEMPLATE
+        self.timezone = ZoneInfo(hall.get("timezone") or "Asia/Shanghai")
+        if snap.get("server_time"):
+            server = datetime.fromisoformat(str(snap["server_time"]).replace("Z", "+00:00"))
+            self.skew = server - (now or datetime.now(UTC))
+        self.day = self._today(now)
         self.windows = {w["number"]: dict(w) for w in snap.get("windows", [])}
+        self.last_call = {c["window"]: c["ticket"] for c in snap.get("last_calls", [])}
+        self._keep_current()
+        return self.wanted()
+
+    def new_day(self, now: datetime | None = None) -> dict[int, SignText]:
+        """At the hall's midnight, forget the calls of the day before (a ticket a window still
+        holds stays); returns the signs whose text changed, nothing on other calls."""
+        today = self._today(now)
+        if self.day is None or today == self.day:
+            return {}
+        self.day = today
+        before = self.wanted()
         self.last_call = {}
-        for ticket in reversed(snap.get("recent_calls", [])):
-            number = (ticket.get("window") or {}).get("number")
-            if number is not None:
-                self.last_call[number] = ticket
+        self._keep_current()
+        return {a: text for a, text in self.wanted().items() if before.get(a) != text}
+
+    def _today(self, now: datetime | None) -> date:
+        return ((now or datetime.now(UTC)) + self.skew).astimezone(self.timezone).date()
+
+    def _keep_current(self) -> None:
         for w in self.windows.values():
             if w.get("current"):
                 self.last_call[w["number"]] = w["current"]
-        return self.wanted()
 
     def event(self, name: str, data: Mapping[str, Any]) -> tuple[dict[int, SignText], bool]:
         """Apply an event; returns the signs whose text changed, and whether to show them
@@ -90,9 +118,11 @@ class SignPlanner:
             self.windows[number] = dict(window)
             if window.get("current"):
                 self.last_call[number] = window["current"]
+        if ticket:  # a later state of a ticket shown where it was called: keep it there
+            for shown, last in self.last_call.items():
+                if last.get("id") == ticket.get("id"):
+                    self.last_call[shown] = ticket
         if ticket and name in CALL_EVENTS:
-            self.last_call[number] = ticket
-        elif ticket and self.last_call.get(number, {}).get("id") == ticket.get("id"):
             self.last_call[number] = ticket
         after = self._text_of(number)
         address = self._address(number)

@@ -21,12 +21,14 @@ from .directory import ServiceDirectory
 from .versioned import save_versioned
 
 T = t.tickets
+A = t.audit
 _FIELDS = (
     "public_id hall prefix number service_day issued_at queued_at called_at started_at "
     "finished_at window target_window recall_count rejoined transfer_count note citizen_name "
     "id_number id_hash appointment_ref idempotency_key version"
 ).split()
 _OPEN = [s.value for s in OPEN_STATES]
+_CALLS = ("ticket.call", "ticket.recall")  # the audit's actions that announce a ticket
 
 
 # The hottest statements are built once with bound parameters: building a SQLAlchemy
@@ -240,14 +242,39 @@ class TicketRepository:
         q = select(T).where(T.c.hall == hall, T.c.service_day < day, T.c.state.in_(_OPEN))
         return [self._to_ticket(r) for r in self.conn.execute(q)]
 
-    def recent_calls(self, hall: str, limit: int) -> list[Ticket]:
-        q = (
-            select(T)
-            .where(T.c.hall == hall, T.c.called_at.is_not(None))
-            .order_by(T.c.called_at.desc())
+    # Calls come from the audit trail (append-only: what was called, where, when), so a ticket
+    # transferred away or resumed elsewhere since still counts as called at its window, as a
+    # board that saw the call keeps it.
+    def recent_calls(self, hall: str, since: datetime, limit: int) -> list[tuple[int, Ticket]]:
+        """The last `limit` tickets called (or recalled) in `hall` since `since` (the start of
+        its service day), newest call first, each once: (the window it was called to, the
+        ticket as it is now)."""
+        latest = (
+            select(func.max(A.c.id).label("last"))
+            .where(A.c.hall == hall, A.c.at >= since, A.c.action.in_(_CALLS))
+            .group_by(A.c.ticket_id)
+            .order_by(func.max(A.c.id).desc())
             .limit(limit)
         )
-        return [self._to_ticket(r) for r in self.conn.execute(q)]
+        return self._calls(latest)
+
+    def last_call_by_window(self, hall: str, since: datetime) -> dict[int, Ticket]:
+        """Each window's last call since `since`: the ticket as it is now."""
+        latest = (
+            select(func.max(A.c.id))
+            .where(A.c.hall == hall, A.c.at >= since, A.c.action.in_(_CALLS))
+            .group_by(A.c.window)
+        )
+        return dict(self._calls(latest))
+
+    def _calls(self, audit_ids: Any) -> list[tuple[int, Ticket]]:
+        q = (
+            select(A.c.window.label("called_to"), T)
+            .join(T, T.c.id == A.c.ticket_id)
+            .where(A.c.id.in_(audit_ids), A.c.window.is_not(None))
+            .order_by(A.c.id.desc())
+        )
+        return [(r.called_to, self._to_ticket(r)) for r in self.conn.execute(q)]
 
     def held_by_windows(self, ids: list[int]) -> dict[int, Ticket]:
         if not ids:

@@ -75,6 +75,24 @@ def ticket_view(
     }
 
 
+def call_view(rt: Runtime, ticket: Ticket) -> dict[str, Any]:
+    """The part of a ticket a window's tile and sign show for its last call (a snapshot
+    carries one per window, so it stays small)."""
+    return {
+        "id": ticket.public_id,
+        "number": ticket.display_number,
+        "service": service_ref(rt, ticket.hall, ticket.service),
+        "state": ticket.state.value,
+        "state_label": ticket.state.label,
+        "called_at": iso(ticket.called_at),
+    }
+
+
+def day_start(rt: Runtime, hall: str) -> datetime:
+    """When the hall's current service day began: local midnight in its time zone."""
+    return rt.local(hall).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def _cached(cache: TtlCache, key: str, load: Callable[[], Any]) -> Any:
     value = cache.get(key)
     if value is None:
@@ -168,14 +186,21 @@ def current_notices(rt: Runtime, uow: UnitOfWork, hall: str) -> list[dict[str, A
 
 
 def hall_snapshot(rt: Runtime, uow: UnitOfWork, hall: str) -> dict[str, Any]:
-    """Everything a board, sign or console needs to draw the hall from scratch."""
+    """Everything a board, sign or console needs to draw the hall from scratch: the calls
+    are those of the hall's current service day, with each window's last call (however many
+    calls other windows made since), so a fresh board draws what a long-connected one shows."""
     cfg = rt.hall(hall)
     windows = uow.windows.list(hall)
     held = uow.tickets.held_by_windows([w.current_ticket for w in windows if w.current_ticket])
     by_number = {w.number: w for w in windows}
+    since = day_start(rt, hall)  # calls of earlier days are never shown
     recent = [
-        ticket_view(rt, t, window=by_number.get(t.window or -1))
-        for t in uow.tickets.recent_calls(hall, RECENT_CALLS)
+        {**ticket_view(rt, t), "window": window_ref(by_number.get(number), number)}
+        for number, t in uow.tickets.recent_calls(hall, since, RECENT_CALLS)
+    ]
+    last_calls = [
+        {"window": number, "ticket": call_view(rt, t)}
+        for number, t in sorted(uow.tickets.last_call_by_window(hall, since).items())
     ]
     return {
         "hall": {
@@ -200,5 +225,6 @@ def hall_snapshot(rt: Runtime, uow: UnitOfWork, hall: str) -> dict[str, Any]:
             for s in cfg.services
         ],
         "recent_calls": recent,
+        "last_calls": last_calls,
         "notices": current_notices(rt, uow, hall),
     }

@@ -214,6 +214,15 @@ function onStatus(status, message) {
   }
 }
 
+/** The hall's midnight: yesterday's calls leave the tiles, the banner and the recent list. */
+clock.onNewDay = () => {
+  if (!state.ready) return;
+  state.newDay();
+  latest = null;
+  drawAll();
+  rendered("day", null);
+};
+
 document.body.classList.add(`layout-${config.layout}`);
 clock.tick((date, time) => { setText($("date"), date); setText($("clock"), time); });
 setInterval(drawNotice, 5000);

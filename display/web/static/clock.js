@@ -1,9 +1,12 @@
 // The hall's date and time, from the server's clock (a board's own clock may be wrong) in the
-// hall's time zone.
+// hall's time zone. `onNewDay` is called when the hall's date turns after a sync (a snapshot):
+// the calls drawn then belong to the day before.
 
 export class HallClock {
   constructor(timeZone) {
     this.offset = 0;
+    this.day = null; // the hall's date at the last sync
+    this.onNewDay = null;
     this.date = new Intl.DateTimeFormat("zh-CN", {
       timeZone, year: "numeric", month: "long", day: "numeric", weekday: "long",
     });
@@ -18,6 +21,7 @@ export class HallClock {
   sync(serverIso) {
     const server = Date.parse(serverIso);
     if (!Number.isNaN(server)) this.offset = server - Date.now();
+    this.day = this.date.format(this.now());
   }
 
   now() { return new Date(Date.now() + this.offset); }
@@ -31,7 +35,12 @@ export class HallClock {
   tick(draw) {
     const step = () => {
       const now = this.now();
-      draw(this.date.format(now), this.time.format(now));
+      const date = this.date.format(now);
+      draw(date, this.time.format(now));
+      if (this.day !== null && date !== this.day) {
+        this.day = date;
+        this.onNewDay?.();
+      }
       setTimeout(step, 1000 - (now.getTime() % 1000) + 5);
     };
     step();

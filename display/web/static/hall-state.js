@@ -3,7 +3,9 @@
 //
 // A called number stays on its window's tile until the next call at that window, however many
 // calls other windows make: the tile shows the window's `current` ticket, or else the last
-// ticket called there (kept from events and from the snapshot's recent calls).
+// ticket called there (kept from events, and from the snapshot's `last_calls`, one per window,
+// so a board opened now draws what a board connected all day shows). Only calls of the hall's
+// current service day are shown: at the hall's midnight `newDay()` forgets the others.
 
 export const RECENT_LIMIT = 12;
 export const CALL_EVENTS = new Set(["ticket.called", "ticket.recalled"]);
@@ -31,18 +33,25 @@ export class HallState {
     this.serverTime = snap.server_time ?? null;
     this.windows = new Map();
     for (const w of snap.windows || []) if (w.active !== false) this.windows.set(w.number, w);
-    this.lastCall = new Map();
-    const recent = snap.recent_calls || [];
-    for (const t of [...recent].reverse()) {
-      const n = t.window?.number;
-      if (n !== null && n !== undefined) this.lastCall.set(n, t);
-    }
-    for (const w of this.windows.values()) if (w.current) this.lastCall.set(w.number, w.current);
-    this.recent = recent.slice(0, RECENT_LIMIT);
+    this.lastCall = new Map((snap.last_calls || []).map((c) => [c.window, c.ticket]));
+    this.keepCurrent();
+    this.recent = (snap.recent_calls || []).slice(0, RECENT_LIMIT);
     this.queues = { ...(snap.queues || {}) };
     this.services = snap.services || [];
     for (const [slot, n] of [...this.notices]) if (n.kept) this.notices.delete(slot);
     for (const n of snap.notices || []) this.setNotice(n);
+  }
+
+  /** A ticket a window holds is its last call, whatever day it was called. */
+  keepCurrent() {
+    for (const w of this.windows.values()) if (w.current) this.lastCall.set(w.number, w.current);
+  }
+
+  /** The hall's day turned: earlier calls go (as from a snapshot taken now); held tickets stay. */
+  newDay() {
+    this.lastCall = new Map();
+    this.keepCurrent();
+    this.recent = [];
   }
 
   setNotice(data) {
@@ -75,15 +84,16 @@ export class HallState {
     if (data.queues) Object.assign(this.queues, data.queues);
     const t = data.ticket;
     if (!t) return null;
+    // A later state of a ticket already on a tile (served, completed, no-show, transferred
+    // away, rejoined, called elsewhere): it stays shown where it was called, in its new state.
+    for (const [number, shown] of this.lastCall) {
+      if (shown.id === t.id) this.lastCall.set(number, { ...t, window: shown.window });
+    }
     const n = w?.number ?? t.window?.number;
     if (CALL_EVENTS.has(name) && n !== null && n !== undefined) {
       this.lastCall.set(n, t);
       this.recent = [t, ...this.recent.filter((r) => r.id !== t.id)].slice(0, RECENT_LIMIT);
       return { ticket: t, window: this.windows.get(n) ?? t.window };
-    }
-    // A later state of a ticket already on a tile (served, completed, no-show): keep it shown.
-    if (n !== null && n !== undefined && this.lastCall.get(n)?.id === t.id) {
-      this.lastCall.set(n, { ...t, window: this.lastCall.get(n).window });
     }
     this.recent = this.recent.map((r) => (r.id === t.id ? { ...t, window: r.window } : r));
     return null;

@@ -66,6 +66,7 @@ function onStatus(status, message) {
   if (status === "refused") setText($("problem").querySelector("p"), message || "");
 }
 
+clock.onNewDay = () => { if (state.ready) { state.newDay(); draw(); } };
 clock.tick((date, time) => setText($("clock"), time.slice(0, 5)));
 connectLive({
   auth: { token: config.token, hall: config.hall, window: config.window, hall_events: false },

@@ -30,11 +30,11 @@ def ticket(number, window_number, state="called", tid=None):
     }
 
 
-def snapshot(windows, recent=(), template="请{number}到{window}号窗口"):
+def snapshot(windows, last=(), template="请{number}到{window}号窗口"):
     return {
         "hall": {"code": "h", "display": {"led_template": template}},
         "windows": windows,
-        "recent_calls": list(recent),
+        "last_calls": [{"window": t["window"]["number"], "ticket": t} for t in last],
     }
 
 
@@ -56,10 +56,10 @@ def test_texts_from_a_snapshot():
                 window(2),  # open, no call yet: its number and name
                 window(3, state="paused", reason="午休"),
                 window(4, state="closed"),
-                window(5),  # open; its last call (completed) is in the recent calls
+                window(5),  # open; its last call (completed) is in the last calls
                 window(6, led=None) | {"led_address": None},  # no sign
             ],
-            recent=[ticket("A003", 5, state="done"), ticket("A002", 1, state="done")],
+            last=[ticket("A002", 1, state="done"), ticket("A003", 5, state="done")],
         )
     )
     assert texts == {
@@ -125,5 +125,5 @@ def test_a_snapshot_starts_over():
     planner = SignPlanner()
     called = ticket("A001", 1)
     planner.snapshot(snapshot([window(1, current=called)]))
-    fresh = snapshot([window(1)])  # a new day: no recent calls
+    fresh = snapshot([window(1)])  # a new day: no calls yet
     assert planner.snapshot(copy.deepcopy(fresh)) == {1: SignText("1号 综合窗口")}
