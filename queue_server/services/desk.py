@@ -33,9 +33,11 @@ def desk(rt: Runtime, hall: str, number: int, actor: Principal) -> dict[str, Any
     view["current"] = current
     today = rt.service_day(hall)
     stats = compute(rt, hall, today, today)
+    # "My day" is the signed-in person's (a pad's actions count for the clerk it acted for),
+    # never whoever the window records as its clerk: that may be someone else.
     me = clerk_of(actor.name) if actor.kind == "user" else None
     window_row = next((r for r in stats["by"]["window"] if r["key"] == number), None)
-    clerk_row = next((r for r in stats["by"]["clerk"] if r["key"] == (w.clerk or me)), None)
+    clerk_row = next((r for r in stats["by"]["clerk"] if me and r["key"] == me), None)
     return {
         "hall": hall,
         "day": today.isoformat(),
@@ -44,5 +46,5 @@ def desk(rt: Runtime, hall: str, number: int, actor: Principal) -> dict[str, Any
             {**service_ref(rt, hall, code), **counts[code]} for code in w.services if code in counts
         ],
         "suspended": suspended,
-        "today": {"window": window_row, "clerk": clerk_row, "clerk_name": w.clerk or me},
+        "today": {"window": window_row, "clerk": clerk_row, "clerk_name": me},
     }

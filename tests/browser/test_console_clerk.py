@@ -73,11 +73,31 @@ def test_a_clerk_serves_tickets_with_the_keyboard(demo_hall, new_page, screensho
     wait_message(page, "已重呼 A001")
     page.keyboard.press("NumpadDivide")  # start
     current(page, "A001", "serving")
+    # 综合受理 accepts 23 items: the clerk picks the one being accepted from the handbook and
+    # checks that item's materials only
+    assert page.locator("#item-list .item-hit").count() == 23
+    assert page.locator("#materials .material").count() == 0
+    screenshot(page, "console-clerk-item-picker")
+    page.click("#item-search")
+    page.keyboard.type("公积金")
+    until(page, "() => document.querySelectorAll('#item-list .item-hit').length === 2")
+    page.keyboard.press("ArrowDown")  # the second: 住房公积金单位缴存登记
+    page.keyboard.press("Enter")
+    until(page, "() => document.getElementById('materials').dataset.item === '200230020000'")
+    item = catalog_item(demo_hall, "general", "200230020000")
+    assert page.locator("#materials legend").inner_text().startswith(item["name"])
     materials = page.locator("#materials .material")
-    assert materials.count() > 0  # the item's materials from the acceptance handbook
-    assert page.locator("#materials legend").first.inner_text()
+    assert materials.count() == len(item["materials"]) < 81
+    assert materials.first.locator(".name").inner_text() == item["materials"][0]["name"]
+    # ticking a material leaves the keyboard to the console: keypad keys and F-keys still act
+    materials.nth(1).locator("input").check()
+    page.reload()  # the choice and the ticks are kept for this ticket in the tab
+    wait_connected(page)
+    until(page, "() => document.getElementById('materials').dataset.item === '200230020000'")
+    assert page.locator("#materials .material input").nth(1).is_checked()
+    page.locator("#materials .material input").nth(2).check()
     screenshot(page, "console-clerk-serving")
-    page.keyboard.press("NumpadAdd")  # complete
+    page.keyboard.press("NumpadAdd")  # complete, straight from the ticked checkbox
     wait_message(page, "已办结 A001")
     until(page, "() => document.getElementById('day-served').textContent === '1'")
 
@@ -124,10 +144,6 @@ def test_a_clerk_serves_tickets_with_the_keyboard(demo_hall, new_page, screensho
         "window.__console.log.map(c => c.action + (c.argument ? ':' + c.argument : ''))"
     )
     assert log == [
-        "resume-window",
-        "call-next",
-        "recall",
-        "start",
         "complete",
         "evaluate:4",
         "call:002",
@@ -144,6 +160,110 @@ def test_a_clerk_serves_tickets_with_the_keyboard(demo_hall, new_page, screensho
 
     page.click("#sign-out")
     page.wait_for_url("**/console/sign-in**")
+
+
+def catalog_item(hall, service: str, code: str) -> dict:
+    status, body = hall.server.api("GET", "/api/v1/halls/county/catalog")
+    assert status == 200, body
+    [svc] = [s for s in body["services"] if s["code"] == service]
+    [item] = [i for i in svc["items"] if i["code"] == code]
+    return item
+
+
+def press(page, *keys: str) -> None:
+    for key in keys:
+        page.keyboard.press(key)
+
+
+def suspend(page, number: str, reason: str, held: int) -> None:
+    """F7 with a reason typed in the dialog; `held` tickets are suspended afterwards."""
+    press(page, "F7")
+    page.wait_for_selector("#dlg-reason[open]")
+    page.keyboard.type(reason)
+    press(page, "Enter")
+    wait_message(page, f"{number} 已挂起")
+    until(page, "n => document.querySelectorAll('#suspended button').length === n", held)
+
+
+def test_numbers_typed_on_a_keypad_reach_the_ticket_meant(demo_hall, new_page, screenshot):
+    """Digits alone (a keypad has no letters) among the window's services; the clerk chooses
+    when several tickets match; F8 resumes the one suspended ticket; digits then Tab offer
+    that window for the transfer."""
+    password = demo_hall.server.user("clerk-n", "clerk", ["county"])
+    general, certificate = demo_hall.issue("general"), demo_hall.issue("certificates")
+    assert (general["number"], certificate["number"]) == ("A001", "B001")
+    page = new_page(1600, 1000)
+    sign_in_at(page, demo_hall, "clerk-n", password, 1)
+    page.keyboard.press("F10")
+    wait_message(page, "正在服务")
+
+    # 0 0 1 Enter as a keypad sends them without NumLock (Numpad1 reports the End key, which
+    # must not close the window): A001 and B001 both wait, so the console asks which
+    press(page, "Numpad0", "Numpad0", "Numpad1", "NumpadEnter")
+    page.wait_for_selector("#dlg-choose[open]")
+    assert "A001、B001" in page.locator("#choose-text").inner_text()
+    options = page.locator("#choose-list option")
+    assert options.all_inner_texts() == ["A001 · 综合受理", "B001 · 证明开具与查询"]
+    screenshot(page, "console-clerk-choose-number")
+    press(page, "ArrowDown", "Enter")
+    current(page, "B001", "called")
+    assert page.locator("#window-state").inner_text() == "正在服务"
+    press(page, "NumpadAdd")  # done straight from called
+    wait_message(page, "已办结 B001")
+
+    # B001 is done: "1" means the waiting A001, not the first prefix that has a 1
+    demo_hall.issue("general")  # A002
+    press(page, "Numpad1", "NumpadEnter")
+    current(page, "A001", "called")
+    press(page, "NumpadDivide")
+    current(page, "A001", "serving")
+
+    # suspend, then F8 alone resumes the one suspended ticket
+    suspend(page, "A001", "取户口本", held=1)
+    press(page, "F8")
+    current(page, "A001", "serving")
+    wait_message(page, "恢复办理 A001")
+
+    # two suspended: F8 asks which
+    suspend(page, "A001", "复印", held=1)
+    press(page, "F1")
+    current(page, "A002", "called")
+    press(page, "F3")
+    current(page, "A002", "serving")
+    suspend(page, "A002", "补充证明", held=2)
+    press(page, "F8")
+    page.wait_for_selector("#dlg-choose[open]")
+    assert "several tickets are suspended at window 1" in page.locator("#choose-text").inner_text()
+    press(page, "ArrowDown", "Enter")
+    current(page, "A002", "serving")
+
+    # 2 then Tab: the transfer dialog offers window 2; it is closed, so the server refuses
+    press(page, "Digit2", "Tab")
+    page.wait_for_selector("#dlg-transfer[open]")
+    assert page.locator("#tr-window").input_value() == "2"
+    press(page, "Enter")
+    text = wait_message(page, "window 2 is closed")
+    assert text.startswith("2号窗口未开放")
+    current(page, "A002", "serving")  # nothing moved
+    assert script_errors(page) == []
+    log = page.evaluate(
+        "window.__console.log.map(c => c.action + (c.argument ? ':' + c.argument : ''))"
+    )
+    assert log == [
+        "resume-window",
+        "call:001",
+        "complete",
+        "call:1",
+        "start",
+        "suspend",
+        "resume",
+        "suspend",
+        "call-next",
+        "start",
+        "suspend",
+        "resume",
+        "transfer:2",
+    ]
 
 
 def test_a_clerk_cannot_act_at_another_window(demo_hall, new_page, screenshot):

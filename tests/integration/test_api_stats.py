@@ -125,6 +125,10 @@ def test_the_clerks_desk(api):
     assert desk["suspended"] == []
     assert desk["today"]["clerk_name"] == "clerk1"
     assert desk["today"]["window"]["served"] == 1
+    assert desk["today"]["clerk"]["served"] == 1
+    # "my day" is the signed-in person's, not that of the clerk the window records
+    day = api.ok("GET", "halls/main/windows/1/desk", "manager")["today"]
+    assert (day["clerk_name"], day["clerk"], day["window"]["served"]) == ("manager", None, 1)
     api.act(1, "call-next", who="clerk1")
     api.act(1, "start", who="clerk1")
     api.act(1, "suspend", who="clerk1", json={"reason": "复印"})

@@ -111,6 +111,15 @@ export function bindSignOut() {
   }
 }
 
+// Staff read "closed" as 已关闭: the public 暂停服务 (boards, signs) reads too much like a
+// pause (暂停中).
+const STATE_LABELS = { open: "正在服务", paused: "暂停中", closed: "已关闭" };
+
+/** The console's label of a window's state. */
+export function stateLabel(w) {
+  return STATE_LABELS[w.state] || w.state_label || w.state;
+}
+
 export function minutes(seconds) {
   if (seconds === null || seconds === undefined) return "—";
   if (seconds < 60) return `${Math.round(seconds)}秒`;

@@ -2,9 +2,10 @@
 // suspended tickets and the day so far. Every action is one key (see keys.js) or a button;
 // the server does the work in one transaction and answers with a plain message.
 
-import { api, ApiError, bindSignOut, clock, el, minutes, readConfig, showMessage, since } from "./api.js";
+import { api, ApiError, bindSignOut, clock, el, halves, minutes, readConfig, showMessage, since, stateLabel } from "./api.js";
 import { ACTIONS, KeyInput } from "./keys.js";
 import { connectLive } from "./live.js";
+import { MaterialsPanel } from "./materials.js";
 
 const config = readConfig();
 const $ = (id) => document.getElementById(id);
@@ -13,8 +14,9 @@ const keys = new KeyInput();
 const PAUSE_REASONS = ["午休", "临时离开", "业务培训", "系统故障"];
 const SUSPEND_REASONS = ["群众取材料", "复印材料", "补充证明", "等待核验"];
 
-const state = { desk: null, catalog: null, windows: [], busy: false, refreshTimer: null };
-window.__console = { state, keys, log: [] };
+const state = { desk: null, windows: [], busy: false, refreshTimer: null };
+const materials = new MaterialsPanel($("materials"));
+window.__console = { state, keys, log: [], materials };
 
 // --- drawing -------------------------------------------------------------------------------
 function drawActions() {
@@ -33,7 +35,7 @@ function text(id, value) {
 }
 
 function drawWindow(w) {
-  const label = w.state === "paused" && w.pause_reason ? `${w.state_label}：${w.pause_reason}` : w.state_label;
+  const label = w.state === "paused" && w.pause_reason ? `${stateLabel(w)}：${w.pause_reason}` : stateLabel(w);
   $("window-state").textContent = label;
   $("window-state").className = `state state-${w.state}`;
   document.body.dataset.windowState = w.state;
@@ -66,31 +68,6 @@ function tick() {
   text("cur-serving", t.started_at ? clock(since(t.started_at)) : t.called_at ? `已叫号 ${clock(since(t.called_at))}` : null);
 }
 
-function drawMaterials(t) {
-  const box = $("materials");
-  if (!t || !state.catalog) {
-    delete box.dataset.ticket;
-    box.replaceChildren(el("p", { class: "muted" }, "叫号后显示 / shown once a ticket is called"));
-    return;
-  }
-  if (box.dataset.ticket === t.id && box.dataset.service === t.service.code) return; // keep ticks
-  box.dataset.ticket = t.id;
-  box.dataset.service = t.service.code;
-  const service = state.catalog.services.find((s) => s.code === t.service.code);
-  const items = service ? service.items : [];
-  if (!items.length) {
-    box.replaceChildren(el("p", { class: "muted" }, "该业务未配置事项材料 / no items configured for this service"));
-    return;
-  }
-  box.replaceChildren(...items.map((item) => el("fieldset", { class: "item" },
-    el("legend", {}, item.name, " ", el("small", {}, `${item.kind_label} · ${item.department.name || ""}`)),
-    ...item.materials.map((m, i) => el("label", { class: `material nec-${m.necessity}` },
-      el("input", { type: "checkbox", dataset: { item: item.code, index: i } }),
-      el("span", { class: "name" }, m.name),
-      el("span", { class: "tags" }, `${m.necessity_label} · ${m.original_label} · ${m.form_label} · ${m.copies}份`),
-      m.standard ? el("span", { class: "standard" }, m.standard) : null)))));
-}
-
 function drawQueues(queues) {
   $("queues").replaceChildren(...queues.map((q) => el("tr", { dataset: { service: q.code } },
     el("td", {}, `${q.prefix} ${q.name}`),
@@ -108,7 +85,7 @@ function drawSuspended(list) {
       type: "button",
       class: "link",
       title: "恢复办理 / resume",
-      onclick: () => act("resume-ticket", { ticket: t.id }),
+      onclick: () => run({ action: "resume", argument: t.id }),
     }, t.number), " ", t.service.name, t.note ? ` · ${t.note}` : "")));
 }
 
@@ -127,7 +104,7 @@ function draw() {
   if (!d) return;
   drawWindow(d.window);
   drawCurrent(d.window.current);
-  drawMaterials(d.window.current);
+  materials.show(d.window.current);
   drawQueues(d.queues);
   drawSuspended(d.suspended);
   drawDay(d.today);
@@ -159,22 +136,33 @@ async function act(action, body) {
   return result;
 }
 
-/** Call or resume by number: "A012" as typed, or digits only ("012") tried with the
- * prefixes of the window's services (a keypad cannot type letters). */
-async function byNumber(action, typed) {
-  const text = String(typed).trim().toUpperCase();
-  if (/^[A-Z]/.test(text) || !state.desk) return act(action, { ticket: text });
-  const prefixes = [...new Set(state.desk.window.services.map((s) => s.prefix))];
-  let last = null;
-  for (const prefix of prefixes.length ? prefixes : [""]) {
-    try {
-      return await act(action, { ticket: prefix + text });
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.code !== "not_found") throw err;
-      last = err;
-    }
+/** Call or resume a ticket as typed ("A012", digits alone, an id, or nothing: the one
+ * suspended here). The server picks among the window's services; when several tickets
+ * match, it lists them and the clerk chooses one. */
+async function byNumber(action, ticket) {
+  try {
+    return await act(action, ticket ? { ticket } : {});
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.code !== "ambiguous_number") throw err;
+    const chosen = await choose(err.message, err.details.candidates || []);
+    return chosen ? act(action, { ticket: chosen }) : null;
   }
-  throw last;
+}
+
+/** A list to pick from (arrows, Enter); resolves to the chosen ticket's id or null. */
+function choose(message, candidates) {
+  const dialog = $("dlg-choose");
+  const [zh, en] = halves(message);
+  $("choose-text").replaceChildren(el("span", {}, zh), el("br"), el("span", { class: "en" }, en));
+  $("choose-list").replaceChildren(...candidates.map((c, i) => el("option",
+    { value: c.id, selected: i === 0 }, `${c.number} · ${c.service.name}`)));
+  $("choose-list").size = Math.max(2, candidates.length);
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => resolve(dialog.returnValue === "ok" ? $("choose-list").value || null : null), { once: true });
+    dialog.returnValue = "";
+    dialog.showModal();
+    $("choose-list").focus();
+  });
 }
 
 function ask(dialogId, inputId, { title, options = [], value = "" } = {}) {
@@ -193,7 +181,7 @@ function ask(dialogId, inputId, { title, options = [], value = "" } = {}) {
   });
 }
 
-function askTransfer() {
+function askTransfer(windowNumber) {
   const dialog = $("dlg-transfer");
   const current = state.desk && state.desk.window.current;
   $("tr-service").replaceChildren(el("option", { value: "" }, "（不变 / unchanged）"),
@@ -201,7 +189,7 @@ function askTransfer() {
       .map((s) => el("option", { value: s.code }, `${s.prefix} ${s.name}`)));
   $("tr-window").replaceChildren(el("option", { value: "" }, "（任意窗口 / any window）"),
     ...state.windows.filter((w) => w.number !== config.window)
-      .map((w) => el("option", { value: w.number }, `${w.number}号 ${w.name}`)));
+      .map((w) => el("option", { value: w.number, selected: w.number === windowNumber }, `${w.number}号 ${w.name}`)));
   $("tr-note").value = "";
   return new Promise((resolve) => {
     dialog.addEventListener("close", () => {
@@ -212,7 +200,7 @@ function askTransfer() {
     }, { once: true });
     dialog.returnValue = "";
     dialog.showModal();
-    $("tr-service").focus();
+    $(windowNumber ? "tr-window" : "tr-service").focus();
   });
 }
 
@@ -229,7 +217,7 @@ const DONE = {
 };
 
 function windowDone(w) {
-  return { message: `${w.number}号窗口：${w.state_label} / window ${w.number} is ${w.state}` };
+  return { message: `${w.number}号窗口：${stateLabel(w)} / window ${w.number} is ${w.state}` };
 }
 
 async function perform(action, argument) {
@@ -241,16 +229,11 @@ async function perform(action, argument) {
       const number = argument || await ask("dlg-number", "number-input", { title: "叫指定号" });
       return number ? byNumber("call", number) : null;
     }
-    case "resume": {
-      let number = argument;
-      const suspended = state.desk ? state.desk.suspended : [];
-      if (!number && suspended.length === 1) number = suspended[0].id;
-      if (!number) number = await ask("dlg-number", "number-input", { title: "恢复挂起的号码" });
-      return number ? byNumber("resume-ticket", number) : null;
-    }
+    case "resume":  // without a number the server resumes the one suspended here, or lists them
+      return byNumber("resume-ticket", argument);
     case "transfer": {
       if (!w || !w.current) throw new ApiError(409, "invalid_state", "当前没有正在办理的号码 / no current ticket to transfer");
-      const target = await askTransfer();
+      const target = await askTransfer(argument ? Number(argument) : null);
       if (!target) return null;
       if (!target.service && !target.window) throw new ApiError(400, "invalid_request", "请选择转入的业务或窗口 / choose a service or a window");
       return act("transfer", target);
@@ -315,10 +298,19 @@ for (const dialog of document.querySelectorAll("dialog")) {
   });
 }
 
+const NOT_TYPED = new Set(["checkbox", "radio", "button", "submit", "reset", "range", "color", "file"]);
+
+/** Keys typed into a text field, a list or a text area are theirs (F-keys excepted: they type
+ * nothing); a ticked checkbox or a pressed button keeps every shortcut working. */
+function typesText(target) {
+  if (!target || !target.tagName) return false;
+  if (target.isContentEditable || target.tagName === "SELECT" || target.tagName === "TEXTAREA") return true;
+  return target.tagName === "INPUT" && !NOT_TYPED.has(target.type);
+}
+
 document.addEventListener("keydown", (event) => {
   if (document.querySelector("dialog[open]")) return; // the dialog has the keyboard
-  const target = event.target;
-  if (target && (target.tagName === "INPUT" || target.tagName === "SELECT" || target.tagName === "TEXTAREA")) return;
+  if (typesText(event.target) && !/^F\d{1,2}$/.test(event.key)) return;
   const cmd = keys.feed(event);
   if (!cmd) return;
   event.preventDefault();
@@ -364,7 +356,7 @@ connectLive({
   },
 });
 api("GET", `halls/${config.hall}/catalog`).then((c) => {
-  state.catalog = c;
+  materials.setCatalog(c);
   draw();
 }).catch((err) => showMessage(err.message));
 refresh();

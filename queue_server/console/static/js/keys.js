@@ -2,7 +2,8 @@
 // arrive here as key events; the mapping follows drivers/input (DEFAULT_KEYPAD_MAPPING):
 // NumLock on, Enter call-next (digits first: call that number), * recall, / start,
 // + complete, - no-show, . pause, Backspace deletes a digit, Tab transfer, Esc clears the
-// digits, = resume; programmable pads and full keyboards use F1..F12.
+// digits, = resume; programmable pads and full keyboards use F1..F12. A keypad's digit keys
+// are digits whatever NumLock says (without it they report End, ArrowDown, ... as the key).
 
 export const ACTIONS = [
   { action: "call-next", zh: "叫下一号", en: "Call next", keys: ["F1", "NumpadEnter", "Enter"], hint: "F1 · Enter" },
@@ -52,7 +53,8 @@ export class KeyInput {
     if (event.ctrlKey || event.altKey || event.metaKey) return null;
     const now = this.now();
     if (this.typed && now - this.typedAt > DIGIT_TIMEOUT_MS) this.typed = "";
-    const action = BY_KEY.get(event.code) || BY_KEY.get(event.key);
+    const ch = typedChar(event);
+    const action = BY_KEY.get(event.code) || (ch === null ? BY_KEY.get(event.key) : undefined);
     if (action) {
       const typed = this.typed;
       this.typed = "";
@@ -67,7 +69,6 @@ export class KeyInput {
       this.typed = "";
       return { edit: true };
     }
-    const ch = typedChar(event);
     if (ch !== null) {
       if (this.typed.length < MAX_TYPED) this.typed += ch;
       this.typedAt = now;
@@ -79,7 +80,8 @@ export class KeyInput {
 
 function command(action, typed) {
   if (action === "call-next" && typed) return { action: "call", argument: typed };
-  if (action === "call" || action === "resume") return { action, argument: typed || null };
+  // call and resume take a ticket number, transfer a window number
+  if (action === "call" || action === "resume" || action === "transfer") return { action, argument: typed || null };
   if (action === "evaluate") {
     const level = typed.slice(-1);
     if (!typed) return { action, argument: null };
