@@ -9,6 +9,10 @@ and a stolen token cannot act anywhere no one is signed in.
 
 Commands come from the drivers' listeners (`CallerPadBus`, `KeypadDevice`) on their threads;
 each becomes one HTTP request. A refusal is logged with the server's plain message.
+
+Transfer and resume-ticket need a target, typed after the key and confirmed: transfer, then
+the window number, then confirm (call or Enter); resume, then the ticket number and confirm,
+or confirm alone for the one ticket suspended at the window. The key alone moves nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import logging
 import os
 import signal
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
@@ -33,15 +38,24 @@ from drivers.input.driver import KeypadListener
 
 log = logging.getLogger("onewindow.keypad_agent")
 PAD_REASON = "呼叫器操作 / from the caller pad"
+#: How long transfer or resume waits for its number (as long as pads keep typed digits).
+TARGET_SECONDS = 15.0
 
 
 class AgentError(DriverError):
     """The hall server refused a command or could not be reached."""
 
-    def __init__(self, message: str, status: int = 0, code: str = "error"):
+    def __init__(
+        self,
+        message: str,
+        status: int = 0,
+        code: str = "error",
+        details: Mapping[str, Any] | None = None,
+    ):
         super().__init__(message)
         self.status = status
         self.code = code
+        self.details = dict(details or {})
 
 
 class HallClient:
@@ -68,7 +82,10 @@ class HallClient:
             except ValueError:
                 err = {}
             raise AgentError(
-                err.get("message") or f"HTTP {exc.code}", exc.code, err.get("code", "error")
+                err.get("message") or f"HTTP {exc.code}",
+                exc.code,
+                err.get("code", "error"),
+                err.get("details"),
             ) from None
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             raise AgentError(
@@ -92,6 +109,14 @@ class Outcome:
     result: Any = None
 
 
+ASK_TARGET = {
+    ClerkAction.TRANSFER: "请输入目标窗口号，再按确认 / type the target window number, then"
+    " confirm",
+    ClerkAction.RESUME: "请输入挂起的号码再按确认（只挂起一个时直接按确认） / type the"
+    " suspended ticket's number, then confirm (confirm alone: the one suspended here)",
+}
+
+
 class WindowAgent:
     """Turns a command at a window into the matching API call."""
 
@@ -100,37 +125,62 @@ class WindowAgent:
         client: HallClient,
         hall: str,
         on_outcome: Callable[[Outcome], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ):
         self.client = client
         self.hall = hall
         self.on_outcome = on_outcome or (lambda outcome: None)
+        self.clock = clock
         self._lock = threading.Lock()  # one request at a time keeps the pads' order
+        self._asking: dict[int, tuple[ClerkAction, float]] = {}  # window -> key awaiting a number
 
     def _window(self, window: int, action: str, body: Any = None) -> Any:
         return self.client.post(f"windows/{quote(self.hall)}-{window}/{action}", body)
 
-    def _prefixes(self, window: int) -> list[str]:
-        snap = self.client.get(f"halls/{quote(self.hall)}/windows")
-        for w in snap["windows"]:
-            if w["number"] == window:
-                return list(dict.fromkeys(s["prefix"] for s in w["services"]))
-        return []
-
     def _call_number(self, window: int, typed: str) -> Any:
-        """A pad types digits only: try the prefixes of the window's services in turn."""
-        text = typed.strip().upper()
-        if text[:1].isalpha():
-            return self._window(window, "call", {"ticket": text})
-        last: AgentError | None = None
-        for prefix in self._prefixes(window) or [""]:
-            try:
-                return self._window(window, "call", {"ticket": prefix + text})
-            except AgentError as exc:
-                if exc.code != "not_found":
-                    raise
-                last = exc
-        assert last is not None
-        raise last
+        """Digits alone (a pad has no letters) are resolved by the server among the window's
+        services; when several tickets match, a pad cannot choose: refuse, plainly."""
+        try:
+            return self._window(window, "call", {"ticket": typed.strip()})
+        except AgentError as exc:
+            if exc.code != "ambiguous_number":
+                raise
+            numbers = [c["number"] for c in exc.details.get("candidates", [])]
+            raise AgentError(
+                f"号码{typed.strip()}有多个（{'、'.join(numbers)}）：请在工作台选择，或按叫下一号"
+                f" / several tickets are numbered {typed.strip()} ({', '.join(numbers)}): choose"
+                " one on the clerk console, or call next",
+                exc.status,
+                exc.code,
+                exc.details,
+            ) from None
+
+    def _asked(self, window: int) -> ClerkAction | None:
+        """The transfer or resume key pressed at this window lately, if its number is due."""
+        asked = self._asking.get(window)
+        if asked is None or self.clock() - asked[1] > TARGET_SECONDS:
+            return None
+        return asked[0]
+
+    def _doing(self, window: int, cmd: KeypadCommand) -> str:
+        """What a command does: the confirm after a transfer or resume key does those."""
+        asked = self._asked(window)
+        if asked is not None and cmd.action in (ClerkAction.CALL, ClerkAction.CALL_NEXT):
+            return asked.value
+        return cmd.action.value
+
+    def _with_target(self, window: int, asked: ClerkAction, cmd: KeypadCommand) -> Any:
+        """The number (or confirm alone) after a transfer or resume key."""
+        typed = (cmd.argument or "").strip() if cmd.action is ClerkAction.CALL else ""
+        if asked is ClerkAction.RESUME:
+            return self._window(window, "resume-ticket", {"ticket": typed} if typed else {})
+        if not typed.isdigit():
+            self._asking[window] = (asked, self.clock())  # still asking: Enter alone moves nothing
+            raise AgentError(
+                "请先输入目标窗口号，再按确认 / type the target window number first, then confirm",
+                code="needs_target",
+            )
+        return self._window(window, "transfer", {"window": int(typed)})
 
     def _resume_window(self, window: int) -> Any:
         try:
@@ -142,6 +192,13 @@ class WindowAgent:
 
     def perform(self, window: int, cmd: KeypadCommand) -> Any:
         a = cmd.action
+        asked = self._asked(window)
+        self._asking.pop(window, None)  # any key ends the asking
+        if a in (ClerkAction.TRANSFER, ClerkAction.RESUME):
+            self._asking[window] = (a, self.clock())
+            return {"message": ASK_TARGET[a]}
+        if asked is not None and a in (ClerkAction.CALL, ClerkAction.CALL_NEXT):
+            return self._with_target(window, asked, cmd)
         if a in (
             ClerkAction.CALL_NEXT,
             ClerkAction.RECALL,
@@ -164,22 +221,24 @@ class WindowAgent:
                 return self.client.post(f"{base}/invite-evaluation")
             return self.client.post(f"{base}/evaluate", {"level": cmd.level})
         raise AgentError(
-            f"呼叫器不能执行“{a.value}”：请在工作台操作 / '{a.value}' needs a target:"
+            f"呼叫器不能执行“{a.value}”：请在工作台操作 / the pad cannot '{a.value}':"
             " use the clerk console",
             code="unsupported",
         )
 
     def handle(self, window: int, cmd: KeypadCommand) -> Outcome:
         with self._lock:
+            doing = self._doing(window, cmd)
             try:
                 result = self.perform(window, cmd)
             except AgentError as exc:
-                outcome = Outcome(window, cmd.action.value, False, exc.args[0])
-                log.warning("window %s %s refused: %s", window, cmd.action.value, exc.args[0])
+                outcome = Outcome(window, doing, False, exc.args[0])
+                log.warning("window %s %s refused: %s", window, doing, exc.args[0])
             else:
-                number = result.get("number") if isinstance(result, dict) else None
-                outcome = Outcome(window, cmd.action.value, True, str(number or "ok"), result)
-                log.info("window %s %s -> %s", window, cmd.action.value, outcome.message)
+                said = result if isinstance(result, dict) else {}
+                text = said.get("number") or said.get("message") or "ok"
+                outcome = Outcome(window, doing, True, str(text), result)
+                log.info("window %s %s -> %s", window, doing, outcome.message)
         self.on_outcome(outcome)
         return outcome
 

@@ -3,7 +3,8 @@
 - RS-485 caller pads: frames from the pad emulator on a pty, read by `onewindow keypad-agent`
   (a real process), which acts at the window for the clerk signed in there;
 - a USB keypad: a recorded evdev capture fed through drivers.input (KeypadDevice and its
-  mapper) into the same agent code.
+  mapper) into the same agent code: serving, digits alone that name two tickets, a transfer
+  to a window number and resuming suspended tickets.
 """
 
 from __future__ import annotations
@@ -59,6 +60,13 @@ domain = "general"
 hours = ["00:00-24:00"]
 items = ["000000000101"]
 
+[[halls.services]]
+code = "proof"
+prefix = "B"
+name = "证明开具"
+domain = "general"
+hours = ["00:00-24:00"]
+
 [[halls.windows]]
 number = 1
 name = "综合窗口"
@@ -69,7 +77,7 @@ services = ["general"]
 number = 2
 name = "综合窗口"
 kind = "domain"
-services = ["general"]
+services = ["general", "proof"]
 """
 
 
@@ -92,12 +100,13 @@ def hall(hall_server, tmp_path):
     srv.kiosk = srv.device("kiosk-1", "kiosk", "pads")
     srv.agent = srv.device("pads-agent", "agent", "pads")
     srv.password = srv.user("clerk-a", "clerk", ["pads"])
+    srv.manager_password = srv.user("pads-manager", "manager", ["pads"])
     srv.start()
     return srv
 
 
-def issue(srv) -> dict:
-    status, body = srv.api("POST", "/api/v1/halls/pads/tickets", {"service": "general"}, srv.kiosk)
+def issue(srv, service: str = "general") -> dict:
+    status, body = srv.api("POST", "/api/v1/halls/pads/tickets", {"service": service}, srv.kiosk)
     assert status == 201, body
     return body
 
@@ -179,9 +188,13 @@ def test_caller_pad_frames_drive_the_window_through_the_agent(hall, tmp_path):
             assert pads.pause(1)
             wait_until(lambda: window_state(hall, token)[0] == "open")
 
-            # transfer needs a target a pad cannot give: refused in the log, nothing moves
+            # transfer, then the window number and confirm: window 2 is closed, so the
+            # server refuses and nothing moves
             assert pads.transfer(1)
-            wait_until(lambda: "needs a target" in log.read_text())
+            wait_until(lambda: "type the target window number, then confirm" in log.read_text())
+            assert ticket(hall, first["id"])["state"] == "called"
+            assert pads.call_number(1, "2")
+            wait_until(lambda: "window 2 is closed" in log.read_text())
             assert ticket(hall, first["id"])["state"] == "called"
         finally:
             agent.terminate()
@@ -204,22 +217,30 @@ def window_state(srv, token: str) -> tuple[str, str]:
 EV_SYN, EV_KEY, EV_MSC = 0, 1, 4
 KEYS = {
     "KP0": 82,
+    "KP1": 79,
     "KP2": 80,
     "KP4": 75,
     "KPENTER": 96,
     "KPSLASH": 98,
     "KPPLUS": 78,
     "KPASTERISK": 55,
+    "TAB": 15,
+    "CALC": 140,
+    "F8": 66,
     "F12": 88,
 }
 SCANS = {
     82: 0x70062,
+    79: 0x70059,
     80: 0x7005A,
     75: 0x7005C,
     96: 0x70058,
     98: 0x70054,
     78: 0x70057,
     55: 0x70055,
+    15: 0x7002B,
+    140: 0xC0192,
+    66: 0x70041,
     88: 0x70045,
 }
 
@@ -274,6 +295,80 @@ def test_recorded_usb_keypad_input_serves_a_ticket(hall):
         "evaluate",
         "recall",
     ]
+
+
+def test_recorded_keypad_input_chooses_transfers_and_resumes(hall):
+    """Digits alone that name two tickets are refused plainly; Tab, the window number and
+    Enter transfer; F8 and Enter resume the one suspended ticket, F8 and a number that one."""
+    general, proof = issue(hall), issue(hall, "proof")
+    assert (general["number"], proof["number"]) == ("A001", "B001")
+    token = sign_in(hall, 2)
+    assert hall.api("POST", "/api/v1/windows/pads-2/open", None, token)[0] == 200
+    outcomes, now = [], [1000.0]
+    client = HallClient(hall.url, hall.agent, timeout=10)
+    agent = WindowAgent(client, "pads", outcomes.append, clock=lambda: now[0])
+
+    def play(*names: str):
+        KeypadDevice(recording(*names), WindowKeypad(agent, 2)).run()
+        return outcomes[-1]
+
+    said = play("KP0", "KP0", "KP1", "KPENTER")  # A001 and B001: a keypad cannot choose
+    assert not said.ok and "several tickets are numbered 001 (A001, B001)" in said.message
+    assert said.message.startswith("号码001有多个（A001、B001）")
+    assert ticket(hall, general["id"])["state"] == ticket(hall, proof["id"])["state"] == "waiting"
+    assert play("KPENTER").message == "A001"  # call next: the older one
+    play("KPSLASH")
+
+    # transfer to window 1: Tab, then Enter without a number moves nothing
+    said = play("TAB")
+    assert said.ok and "type the target window number, then confirm" in said.message
+    said = play("KPENTER")
+    assert not said.ok and "type the target window number first" in said.message
+    assert ticket(hall, general["id"])["state"] == "serving"
+    said = play("KP1", "KPENTER")  # still asking: the number and Enter transfer
+    assert not said.ok and "window 1 is closed" in said.message
+    manager = hall.sign_in("pads-manager", hall.manager_password)
+    assert hall.api("POST", "/api/v1/windows/pads-1/open", None, manager)[0] == 200
+    said = play("TAB", "KP1", "KPENTER")
+    assert said.ok and said.result["target_window"] == 1
+    assert ticket(hall, general["id"])["state"] == "waiting"
+
+    # resume: F8 and Enter take the one ticket suspended here
+    assert play("KPENTER").message == "B001"
+    play("KPSLASH", "CALC")  # start, suspend (21-key pads)
+    assert ticket(hall, proof["id"])["state"] == "suspended"
+    said = play("F8", "KPENTER")
+    assert said.ok and said.message == "B001" and said.result["state"] == "serving"
+    play("CALC")
+    # F8 and the digits: the one suspended ticket numbered 1 (A001 waits at window 1)
+    said = play("F8", "KP1", "KPENTER")
+    assert said.ok and said.result["id"] == proof["id"]
+    # a number not typed within 15 s: Enter is call-next again
+    play("F8")
+    now[0] += 16
+    said = play("KPENTER")
+    assert (said.action, said.ok) == ("call-next", False) and "no one is waiting" in said.message
+    assert [(o.action, o.ok) for o in outcomes] == [
+        ("call", False),  # 001: two tickets
+        ("call-next", True),
+        ("start", True),
+        ("transfer", True),  # Tab: asks for the window
+        ("transfer", False),  # Enter alone
+        ("transfer", False),  # 1 Enter: window 1 is closed
+        ("transfer", True),
+        ("transfer", True),  # to window 1
+        ("call-next", True),
+        ("start", True),
+        ("suspend", True),
+        ("resume", True),  # F8: asks for the number
+        ("resume", True),  # Enter: the one suspended here
+        ("suspend", True),
+        ("resume", True),
+        ("resume", True),  # 1 Enter
+        ("resume", True),
+        ("call-next", False),
+    ]
+    assert audit_actors(hall, "ticket.transfer") == ["pads-agent for clerk-a"]
 
 
 def test_the_agent_refuses_a_wrong_token(hall, tmp_path):
