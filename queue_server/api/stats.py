@@ -109,10 +109,21 @@ GROUP_LABELS = {
 }
 
 
+#: A cell starting with one of these is a formula to Excel and LibreOffice (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe (OWASP)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _cell(key: str, value: Any) -> Any:
     if key.endswith("_seconds"):
         return "" if value is None else f"{value / 60:.1f}"
-    return "" if value is None else value
+    return "" if value is None else safe_text(value)
 
 
 def to_csv(result: dict[str, Any], by: str) -> str:

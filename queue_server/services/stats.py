@@ -182,6 +182,12 @@ def compute(rt: Runtime, hall: str, first: date, last: date) -> dict[str, Any]:
         seen = visits(rt, hall, tickets, repo.trail(hall, first, last))
         evaluations = repo.evaluations(hall, first, last)
         window_names = {w.number: w.name for w in uow.windows.list(hall, include_inactive=True)}
+
+    def window_label(number: int) -> str:
+        # ten windows may share a name (无差别综合窗口): the number tells them apart
+        name = window_names.get(number)
+        return f"{number}号 {name}" if name else f"{number}号窗口"
+
     buckets: dict[str, dict[Any, _Bucket]] = {g: {} for g in GROUPS}
 
     def bucket(group: str, key: Any, label: str) -> _Bucket:
@@ -212,8 +218,7 @@ def compute(rt: Runtime, hall: str, first: date, last: date) -> dict[str, Any]:
             bucket("hour", v.hour, f"{v.hour:02d}:00"),
         ]
         if v.window is not None:
-            label = window_names.get(v.window, f"{v.window}号窗口")
-            targets.append(bucket("window", v.window, label))
+            targets.append(bucket("window", v.window, window_label(v.window)))
         if v.clerk:
             targets.append(bucket("clerk", v.clerk, v.clerk))
         for b in targets:
@@ -229,8 +234,7 @@ def compute(rt: Runtime, hall: str, first: date, last: date) -> dict[str, Any]:
             key = days[e.ticket_id].isoformat()
             targets.append(bucket("day", key, key))
         if e.window is not None:
-            label = window_names.get(e.window, f"{e.window}号窗口")
-            targets.append(bucket("window", e.window, label))
+            targets.append(bucket("window", e.window, window_label(e.window)))
         if e.clerk:
             targets.append(bucket("clerk", clerk_of(e.clerk), clerk_of(e.clerk)))
         for b in targets:

