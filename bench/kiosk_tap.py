@@ -26,6 +26,7 @@ import os
 import select
 import statistics
 import sys
+import tempfile
 import threading
 import time
 import tty
@@ -198,12 +199,14 @@ def run(
     reader = IdCardEmulator(cards=_citizens(taps)).start()
     line = PacedLine(reader.path, baud)
     printer = PrinterEmulator(on_ticket=on_ticket).start()
+    data = tempfile.TemporaryDirectory(prefix="onewindow-bench-kiosk-")  # the outbox file
     settings = (
         KioskSettings()
         .replace("server", url=f"http://127.0.0.1:{server.port}", hall=HALL, live_events=False)
         .replace("page", port=0)
         .replace("reader", port=line.path, baudrate=baud)
         .replace("printer", port=printer.port)
+        .replace("storage", data_dir=data.name)
     )
     agent = KioskAgent(settings, server.kiosk).start()
     now = time.perf_counter
@@ -238,6 +241,7 @@ def run(
         line.close()
         reader.close()
         server.stop()
+        data.cleanup()
     return _report(records, taps, mm_per_s, baud)
 
 

@@ -20,9 +20,11 @@ from kiosk.errors import ServerRefused, ServerUnreachable
 from kiosk.flow import FlowSettings, KioskFlow
 from kiosk.hall import HallClient
 from kiosk.hub import EventHub
-from kiosk.jobs import Outbox, Printing
+from kiosk.jobs import Printing
 from kiosk.link import HallLink
+from kiosk.outbox import Outbox
 from kiosk.state import KioskState, Screen
+from kiosk.store import OutboxStore
 from kiosk.web import PageServer, create_page_app
 
 log = logging.getLogger(__name__)
@@ -38,7 +40,7 @@ class KioskAgent:
         server = settings.server
         self.hub = EventHub()
         self.hall = HallClient(server.url, token, server.hall, server.timeout_s)
-        self.outbox = Outbox(self.hall)
+        self.outbox = Outbox(self.hall, OutboxStore(settings.storage.directory))
         self.printer = make_printer(settings, self._set_device)
         self.printing = Printing(
             self.printer,
@@ -58,14 +60,17 @@ class KioskAgent:
                 card_hold_seconds=settings.page.card_hold_seconds,
                 stale_seconds=max(3 * settings.page.idle_seconds, 60),
             ),
-            self.outbox,
         )
         self.flow.services = self._services
         self.reader = make_reader(settings, self.flow)
         self.scanner = make_scanner(settings, self.flow)
-        self.page = PageServer(
-            create_page_app(self, self.hub), settings.page.host, settings.page.port
-        )
+        try:
+            self.page = PageServer(
+                create_page_app(self, self.hub), settings.page.host, settings.page.port
+            )
+        except OSError:
+            self.outbox.close()  # the next attempt may take the data directory
+            raise
         self.link = (
             HallLink(
                 server.url, token, server.hall, lambda: self.device_name,
@@ -118,6 +123,7 @@ class KioskAgent:
         if self._ticker is not None:
             self._ticker.join(5)
         self.outbox.flush()
+        self.outbox.close()
         self.printer.close()
 
     def __enter__(self) -> KioskAgent:

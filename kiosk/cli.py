@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--printer", metavar="HOST:PORT", help="network printer (raw port 9100)")
     p.add_argument("--scanner-control", metavar="PATH",
                    help="emulated scanner: take 'scan TEXT' lines on this Unix socket")
+    p.add_argument("--data-dir", metavar="DIR",
+                   help="what must survive a restart: reports waiting for the hall server")
     p.add_argument("--no-live-events", action="store_true",
                    help="do not keep a Socket.IO link (staff reprint requests)")
     p.add_argument("--log-level", default="INFO")
@@ -47,6 +49,7 @@ def settings_from(args: argparse.Namespace) -> KioskSettings:
         host, _, port = args.listen.rpartition(":")
         s = s.replace("page", host=host or "127.0.0.1", port=_port(port, "--listen"))
     s = s.replace("reader", port=args.reader)
+    s = s.replace("storage", data_dir=args.data_dir)
     if args.printer:
         host, _, port = args.printer.rpartition(":")
         s = s.replace("printer", kind="network", host=host or "127.0.0.1",
@@ -75,9 +78,13 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     from kiosk.agent import KioskAgent
+    from kiosk.store import StoreError
 
     try:
         agent = KioskAgent(settings, token)
+    except StoreError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     except OSError as exc:
         print(f"无法监听触摸页端口 / cannot serve the touch page: {exc}", file=sys.stderr)
         return 2

@@ -107,12 +107,30 @@ class ScannerSettings:
 
 
 @dataclass(frozen=True)
+class StorageSettings:
+    # What must survive a restart (the outbox of reports to the hall server). "": systemd's
+    # $STATE_DIRECTORY (/var/lib/onewindow-kiosk), else ~/.local/state/onewindow-kiosk.
+    data_dir: str = ""
+
+    @property
+    def directory(self) -> Path:
+        if self.data_dir:
+            return Path(self.data_dir)
+        state = os.environ.get("STATE_DIRECTORY", "").split(":")[0]
+        if state:
+            return Path(state)
+        xdg = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+        return Path(xdg) / "onewindow-kiosk"
+
+
+@dataclass(frozen=True)
 class KioskSettings:
     server: ServerSettings = field(default_factory=ServerSettings)
     page: PageSettings = field(default_factory=PageSettings)
     reader: ReaderSettings = field(default_factory=ReaderSettings)
     printer: PrinterSettings = field(default_factory=PrinterSettings)
     scanner: ScannerSettings = field(default_factory=ScannerSettings)
+    storage: StorageSettings = field(default_factory=StorageSettings)
 
     def replace(self, section: str, **changes: Any) -> KioskSettings:
         """A copy with some keys of one section changed (None values are ignored)."""
@@ -130,6 +148,7 @@ _CLASSES: dict[str, type] = {
     "reader": ReaderSettings,
     "printer": PrinterSettings,
     "scanner": ScannerSettings,
+    "storage": StorageSettings,
 }
 _CHOICES = {
     ("printer", "kind"): ("usb", "serial", "network", "file", "dummy"),

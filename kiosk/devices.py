@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 
 class ReaderEvents(IdCardListener):
     """Cards to the flow; a card that cannot be read (a card error, or damaged frames while
-    reading) to the flow's screen; a reader that is gone or silent to the status line."""
+    reading) to the flow's screen, and the card lifted; a reader that is gone or silent to the
+    status line."""
 
     def __init__(self, flow: Any) -> None:
         self.flow = flow
@@ -40,6 +41,9 @@ class ReaderEvents(IdCardListener):
     def on_error(self, error: DriverError) -> None:
         if isinstance(error, CardError | ProtocolError):
             self.flow.on_card_error(error)
+
+    def on_no_card(self) -> None:
+        self.flow.on_no_card()
 
     def on_state(self, connected: bool) -> None:
         self.flow.set_device("reader", connected)

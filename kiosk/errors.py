@@ -23,13 +23,16 @@ class ServerUnreachable(KioskError):
 
     code = "server_unreachable"
 
-    def __init__(self, detail: str = "") -> None:
+    def __init__(self, detail: str = "", sent: bool = True) -> None:
         text = (
             "暂时无法连接大厅服务器，请稍后再试或到导办台取号 / cannot reach the hall server: "
             "try again in a moment or ask at the help desk"
         )
         super().__init__(f"{text} ({detail})" if detail else text)
         self.detail = detail
+        # False only when the request surely never reached the server (no connection):
+        # otherwise the server may have acted on it and only its answer was lost.
+        self.sent = sent
 
 
 class ServerRefused(KioskError):

@@ -8,7 +8,13 @@ race. The rules that keep a ticket from being lost or doubled live here:
 - the printer's paper is checked before a number is asked for: no paper, no ticket;
 - a ticket that was issued but not printed is retried, then shown large on the screen with
   "ask staff to reprint", and reported to the hall server (kept and re-sent until it gets
-  through); it can be printed again from the duplicate-ticket screen or by staff.
+  through); it can be printed again from the duplicate-ticket screen or by staff;
+- an issue request whose answer never came stays in the outbox while the citizen may still
+  "try again"; when they leave (a new choice, "home", idle), the outbox finds out which ticket
+  it got and reports it as not printed (kiosk.outbox);
+- a card counts only while it lies on the reader: lifting it, or going home, forgets it; a
+  card the reader could not read is remembered until it is lifted, so choosing a service then
+  says so at once.
 """
 
 from __future__ import annotations
@@ -23,9 +29,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from drivers.errors import DriverError
-from drivers.idcard.card import IdCard, mask_name
+from drivers.idcard.card import IdCard
+from drivers.idcard.privacy import mask_name
+from drivers.input.driver import appointment_ref
 from kiosk.errors import ServerRefused, ServerUnreachable
-from kiosk.jobs import Outbox, Printing
+from kiosk.jobs import Printing
 from kiosk.state import ErrorInfo, KioskState, Screen
 from kiosk.work import Session, Work, server_error
 
@@ -49,17 +57,17 @@ class KioskFlow:
         printing: Printing,
         publish: Callable[[KioskState], None],
         settings: FlowSettings | None = None,
-        outbox: Outbox | None = None,
     ) -> None:
         self.hall = hall
         self.printing = printing
         self.settings = settings or FlowSettings()
-        self.outbox = outbox or Outbox(hall)
+        self.outbox = printing.outbox
         self._publish = publish
         self._lock = threading.RLock()
         self.state = KioskState()
         self._session: Session | None = None
         self._held: tuple[IdCard, float] | None = None
+        self._unreadable: DriverError | None = None  # a card lies there that cannot be read
         self._touched = time.monotonic()
         self._jobs: queue.Queue[tuple[Callable[[], None], bool] | None] = queue.Queue()
         self._worker: threading.Thread | None = None
@@ -149,11 +157,15 @@ class KioskFlow:
                 "service_closed", details={"hours": hours, "service": code}))
             return True
         with self._lock:
+            self._end_session()
             session = self._session = Session(service, uuid.uuid4().hex)
-            held = self.held_card()
-        if held is not None:
+            held, unreadable = self.held_card(), self._unreadable
             self._held = None
+        if held is not None:
             return self._submit(lambda: self.work.issue(session, held))
+        if unreadable is not None:  # told once while the home screen showed: say it now
+            self._show(Screen.ERROR, service=service, error=_unreadable(unreadable))
+            return True
         self._show(Screen.TAP_CARD, service=service)
         return True
 
@@ -190,24 +202,33 @@ class KioskFlow:
                 offered = self.state.ticket["id"]
             if not offered or offered != ticket_id or not self._current(seq):
                 return False
-            again = self.state.screen is Screen.ERROR
-        return self._submit(lambda: self.work.reprint(ticket_id, mark=again))
+            # 【补打】 on the slip, except after a print failure: its first slip never came out
+            mark = self.state.screen is Screen.ERROR
+        return self._submit(lambda: self.work.reprint(ticket_id, mark=mark))
 
     def reset(self, idle: bool = False) -> bool:
-        """Back to the start. An idle timeout also forgets a card read earlier."""
+        """Back to the start (a button, or `idle`: nobody touched the page). The next citizen
+        starts afresh: a card read earlier is forgotten."""
         with self._lock:
             if self.state.screen is Screen.WORKING:
                 return False
-            self._session = None
-            if idle:
-                self._held = None
+            self._end_session()
+            self._held = None
         self._show(Screen.HOME)
         return True
+
+    def _end_session(self) -> None:
+        """The citizen is gone (lock held): an issue still without an answer is the
+        outbox's to find out about."""
+        if self._session is not None:
+            self.outbox.release_issue(self._session.key)
+            self._session = None
 
     # -- from the devices -----------------------------------------------------------------
 
     def on_card(self, card: IdCard) -> None:
         with self._lock:
+            self._unreadable = None
             screen, error = self.state.screen, self.state.error
             if screen is Screen.WORKING or self._busy:
                 return
@@ -223,24 +244,33 @@ class KioskFlow:
             self._show(Screen.HOME)
 
     def on_card_error(self, error: DriverError) -> None:
+        """The reader reports a card it cannot read once, whatever the screen: remember it
+        until the card is lifted, and say so when a service is (or was) chosen."""
         with self._lock:
+            self._unreadable = error
             waiting = self.state.screen is Screen.TAP_CARD and not self._busy
             service = self.state.service
         if waiting:
-            self._show(
-                Screen.ERROR,
-                service=service,
-                error=ErrorInfo("card_unreadable", str(error), retry_on_card=True),
-            )
+            self._show(Screen.ERROR, service=service, error=_unreadable(error))
+
+    def on_no_card(self) -> None:
+        """The reader is empty again: the card read (or not read) before is gone with it."""
+        with self._lock:
+            self._unreadable = None
+            held, self._held = self._held, None
+            home = self.state.screen is Screen.HOME
+        if held is not None and home:
+            self._show(Screen.HOME)
 
     def on_scan(self, text: str) -> None:
         with self._lock:
             if self.state.screen is Screen.WORKING or self._busy:
                 return
-        if not text.strip().upper().startswith("OWAPPT:"):
+        ref = appointment_ref(text)
+        if ref is None:
             self._show(Screen.ERROR, error=ErrorInfo("not_appointment"))
             return
-        self._submit(lambda: self.work.check_in(text.strip()))
+        self._submit(lambda: self.work.check_in(ref))
 
     def staff_reprint(self, ticket: dict[str, Any], by: str | None) -> None:
         """Staff asked this kiosk to print a ticket again (from the hall server)."""
@@ -284,3 +314,7 @@ class KioskFlow:
                 keys = ("code", "name", "name_en", "requires_id", "open_now", "hours")
                 return {k: s.get(k) for k in keys}
         return None
+
+
+def _unreadable(error: DriverError) -> ErrorInfo:
+    return ErrorInfo("card_unreadable", str(error), retry_on_card=True)

@@ -65,28 +65,43 @@ class Work:
     ) -> None:
         self.hall = hall
         self.printing = printing
+        self.outbox = printing.outbox
         self.show = show
         self.set_device = set_device
         self.retries = retries
         self.retry_delay_s = retry_delay_s
 
     def issue(self, session: Session, card: IdCard | None) -> None:
+        """Issue and print. The key is in the outbox before the request leaves, and stays
+        there until the ticket is printed or its print failure is queued: an answer lost on
+        the way is never a ticket nobody knows about (kiosk.outbox)."""
         session.card = card
         service = session.service
         if not self._printer_ready(service=service):
             return
         self.show(Screen.WORKING, step=Step.ISSUING, service=service)
+        self.outbox.open_issue(session.key, service["code"])
+        sent: list[bool] = []
+
+        def call() -> tuple[dict[str, Any], bool]:
+            try:
+                return self.hall.issue(service["code"], card, session.key)
+            except ServerUnreachable as exc:
+                sent.append(exc.sent)
+                raise
+
         try:
-            ticket, _ = self._retrying(lambda: self.hall.issue(service["code"], card, session.key))
+            ticket, _ = self._retrying(call)
         except (ServerUnreachable, ServerRefused) as exc:
+            if isinstance(exc, ServerRefused) or not any(sent):
+                self.outbox.close_issue(session.key)  # surely no ticket under this key
             self.show(Screen.ERROR, service=service, error=server_error(exc, retry=True))
             return
         session.card = None
-        self._print(ticket, service=service)
+        self._print(ticket, settles=session.key, service=service)
 
-    def check_in(self, code: str) -> None:
+    def check_in(self, ref: str) -> None:
         """An appointment's QR code (`OWAPPT:<ref>`): check in and print its ticket."""
-        ref = code.split(":", 1)[1].strip()
         if not self._printer_ready():
             return
         self.show(Screen.WORKING, step=Step.CHECKING_IN)
@@ -116,7 +131,8 @@ class Work:
         self._print(ticket)
 
     def reprint(self, ticket_id: str, mark: bool) -> None:
-        """Print an issued ticket again, with people ahead as they are now."""
+        """Print an issued ticket again, with people ahead as they are now; reported to the
+        hall either way. `mark`: 【补打】 on the slip (not when the first one never came out)."""
         if not self._printer_ready():
             return
         try:
@@ -124,7 +140,7 @@ class Work:
         except (ServerUnreachable, ServerRefused) as exc:
             self.show(Screen.ERROR, error=server_error(exc, retry=False))
             return
-        self._print(ticket, reprint=mark)
+        self._print(ticket, reprint=True, mark=mark)
 
     def staff_reprint(self, ticket: dict[str, Any], by: str | None, idle: bool) -> None:
         """A reprint staff asked for; the screen shows it only when nobody is using it."""
@@ -149,12 +165,20 @@ class Work:
             return False
         return True
 
-    def _print(self, ticket: dict[str, Any], reprint: bool = False, **screen: Any) -> None:
+    def _print(
+        self,
+        ticket: dict[str, Any],
+        reprint: bool = False,
+        mark: bool | None = None,
+        settles: str | None = None,
+        **screen: Any,
+    ) -> None:
         view = page_ticket(ticket)
         self.show(Screen.WORKING, step=Step.PRINTING, ticket=view, **screen)
-        outcome = self.printing.print_ticket(ticket, reprint=reprint)
+        outcome = self.printing.print_ticket(ticket, reprint=reprint, mark=mark, settles=settles)
         if outcome.printed:
-            self.show(Screen.DONE, ticket=view, reprint=reprint, warning=outcome.warning, **screen)
+            again = reprint if mark is None else mark
+            self.show(Screen.DONE, ticket=view, reprint=again, warning=outcome.warning, **screen)
         else:
             self.show(Screen.PRINT_FAILED, ticket=view, warning=outcome.reason, **screen)
 

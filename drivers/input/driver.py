@@ -18,12 +18,23 @@ from drivers.listeners import notify
 
 log = logging.getLogger(__name__)
 
+# What an appointment's QR code holds: OWAPPT:<ref> (the hall server prints the same).
+APPOINTMENT_PREFIX = "OWAPPT:"
+
+
+def appointment_ref(text: str) -> str | None:
+    """The reference in a scanned appointment code; None for any other scan."""
+    text = text.strip()
+    if not text.upper().startswith(APPOINTMENT_PREFIX):
+        return None
+    return text[len(APPOINTMENT_PREFIX) :].strip() or None
+
 
 class ScannerListener:
     """Override what you need; called on the device's reading thread."""
 
     def on_scan(self, text: str) -> None:
-        """A complete scan: a QR payload, an appointment code ("OWQ:..."), a URL."""
+        """A complete scan: a QR payload, an appointment code ("OWAPPT:..."), a URL."""
 
     def on_state(self, connected: bool) -> None:
         """The scanner was plugged in (True) or went away (False)."""

@@ -6,75 +6,29 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import pytest
-import socketio
-from test_kiosk_support import HALL, KioskHall, Page, Relay, control, masked_number, person
+from test_kiosk_support import (
+    HALL,
+    Page,
+    Relay,
+    control,
+    listen,
+    make_rig,
+    masked_number,
+    person,
+    wait_event,
+)
 from testkit import eventually
 
-from drivers.idcard.card import IdCard
 from drivers.idcard.emulator import IdCardEmulator
 from drivers.printer.emulator import PrinterEmulator
-from drivers.printer.tickets import DecodedTicket
 from kiosk.agent import KioskAgent
 from kiosk.config import KioskSettings
 from kiosk.link import HallLink
 
-pytest_plugins = ["test_kiosk_support"]  # kiosk_hall
+pytest_plugins = ["test_kiosk_support"]  # kiosk_hall, rig, relayed, hall_events
 pytestmark = pytest.mark.timeout(60)
-
-
-@dataclass
-class Rig:
-    hall: KioskHall
-    reader: IdCardEmulator
-    printer: PrinterEmulator
-    agent: KioskAgent
-    page: Page
-
-    def tap(self, card: IdCard) -> None:
-        self.reader.place(card)
-
-    def ticket(self, timeout: float = 10.0) -> DecodedTicket:
-        return self.printer.wait_for_ticket(timeout)
-
-    def line(self, ticket: DecodedTicket, prefix: str) -> str:
-        found = ticket.find_line(prefix)
-        assert found is not None, ticket.texts
-        return found.text.strip()
-
-
-def make_rig(
-    hall: KioskHall, tmp: Path, *, server: str | None = None, live: bool = False
-) -> Rig:
-    reader = IdCardEmulator(cards=[person()]).start()
-    printer = PrinterEmulator(out_dir=tmp / "tickets").start()
-    settings = (
-        KioskSettings()
-        .replace("server", url=server or hall.url, hall=HALL, retry_delay_s=0.05,
-                 public_url="https://hall.example.gov.cn", live_events=live)
-        .replace("page", port=0)
-        .replace("reader", port=reader.path, poll_interval=0.05)
-        .replace("printer", port=printer.port, retry_delay_s=0.05, status_timeout_s=0.5)
-        .replace("scanner", kind="emulated", control=str(tmp / "scanner"))
-    )
-    agent = KioskAgent(settings, hall.kiosk).start()
-    page = Page(agent.url)
-    page.wait("home")
-    return Rig(hall, reader, printer, agent, page)
-
-
-@pytest.fixture
-def rig(kiosk_hall: KioskHall, tmp_path: Path) -> Iterator[Rig]:
-    r = make_rig(kiosk_hall, tmp_path)
-    yield r
-    r.agent.stop()
-    r.printer.stop()
-    r.reader.close()
 
 
 def test_tap_issues_and_prints_the_servers_ticket(rig):
@@ -103,14 +57,39 @@ def test_tap_issues_and_prints_the_servers_ticket(rig):
 
 
 def test_a_card_read_first_is_used_when_the_service_is_chosen(rig):
-    rig.tap(person("王五"))
-    home = rig.page.wait("home", check=lambda s: s["held_card"] == "王*")
-    assert home["held_card"] == "王*"
+    rig.tap(person("王小明"))
+    home = rig.page.wait("home", check=lambda s: s["held_card"] is not None)
+    assert home["held_card"] == "王**"  # masked as the server masks it on the slip
     rig.page.select("invoice")  # needs an ID card: the card already read is used
-    rig.ticket()
+    slip = rig.ticket()
     done = rig.page.wait("done")
     assert done["ticket"]["number"].startswith("B")
     assert done["held_card"] is None
+    assert rig.line(slip, "姓名") == "姓名：王**" and done["ticket"]["citizen_name"] == "王**"
+
+
+def test_a_card_lifted_or_left_behind_is_never_the_next_citizens(rig):
+    rig.tap(person("孙丽"))
+    rig.page.wait("home", check=lambda s: s["held_card"] == "孙*")
+    rig.reader.remove()  # lifted before choosing: forgotten at once
+    rig.page.wait("home", check=lambda s: s["held_card"] is None)
+    rig.page.select("invoice")
+    rig.page.wait("tap_card")
+    rig.tap(person("钱多多"))
+    rig.ticket()
+    rig.page.wait("done")
+    rig.reader.remove()
+    time.sleep(0.3)
+    rig.tap(person("钱多多"))  # laid down again on the done screen, and left there
+    time.sleep(0.3)
+    assert rig.page.post("/api/reset", {}) == 202  # 完成
+    home = rig.page.wait("home")
+    assert home["held_card"] is None
+    rig.page.select("invoice")  # the next citizen is asked for their own card
+    state = rig.page.wait("tap_card")
+    assert state["held_card"] is None
+    time.sleep(0.5)
+    assert rig.page.state()["screen"] == "tap_card" and len(rig.printer.printed) == 1
 
 
 def test_without_a_card_and_a_double_tap_gives_one_ticket(rig):
@@ -145,53 +124,50 @@ def test_a_service_needing_an_id_card_offers_no_way_around_it(rig):
     assert rig.page.post("/api/no-card", {}) == 409
 
 
-def test_a_lost_answer_is_retried_with_the_same_key_and_prints_once(kiosk_hall, tmp_path):
-    relay = Relay(kiosk_hall.server.port)
-    r = make_rig(kiosk_hall, tmp_path, server=relay.url)
-    try:
-        before = kiosk_hall.waiting("tax")
-        r.page.select("tax")
-        r.page.wait("tap_card")
-        relay.drop = 1  # the server issues the number, the kiosk never hears it
-        r.tap(person())
-        r.ticket()
-        done = r.page.wait("done")
-        assert relay.dropped == 1
-        assert kiosk_hall.waiting("tax") == before + 1  # one number, not two
-        assert done["ticket"]["waiting_ahead"] == before
-        time.sleep(0.3)
-        assert len(r.printer.printed) == 1
-    finally:
-        r.agent.stop()
-        r.printer.stop()
-        r.reader.close()
-        relay.close()
+def test_a_lost_answer_is_retried_with_the_same_key_and_prints_once(relayed):
+    r = relayed
+    before = r.hall.waiting("tax")
+    r.page.select("tax")
+    r.page.wait("tap_card")
+    r.relay.drop = 1  # the server issues the number, the kiosk never hears it
+    r.tap(person())
+    r.ticket()
+    done = r.page.wait("done")
+    assert r.relay.dropped == 1
+    assert r.hall.waiting("tax") == before + 1  # one number, not two
+    assert done["ticket"]["waiting_ahead"] == before
+    time.sleep(0.3)
+    assert len(r.printer.printed) == 1
+    assert r.agent.outbox.pending == 0  # printed: nothing left to tell the hall
 
 
-def test_server_down_then_try_again_issues_once(kiosk_hall, tmp_path):
-    relay = Relay(kiosk_hall.server.port)
-    r = make_rig(kiosk_hall, tmp_path, server=relay.url)
-    try:
-        before = kiosk_hall.waiting("tax")
-        r.page.select("tax")
-        r.page.wait("tap_card")
-        relay.drop = 99  # every answer lost: the kiosk retries, then says so
-        r.tap(person())
-        error = r.page.wait("error")
-        assert error["error"]["code"] == "server_unreachable" and error["error"]["retry"]
-        assert error["devices"]["server"] is False
-        assert relay.dropped == 3  # the first try and two retries, all with one key
-        assert kiosk_hall.waiting("tax") == before + 1
-        relay.drop = 0
-        assert r.page.post("/api/retry", {"seq": error["seq"]}) == 202
-        r.ticket()
-        r.page.wait("done")
-        assert kiosk_hall.waiting("tax") == before + 1
-    finally:
-        r.agent.stop()
-        r.printer.stop()
-        r.reader.close()
-        relay.close()
+def test_server_down_then_try_again_issues_once(relayed, hall_events):
+    r = relayed
+    before = r.hall.waiting("tax")
+    r.choose("tax")
+    r.relay.drop = 99  # every answer lost: the kiosk retries, then says so
+    r.tap(person())
+    error = r.page.wait("error")
+    assert error["error"]["code"] == "server_unreachable" and error["error"]["retry"]
+    assert error["devices"]["server"] is False
+    assert r.relay.dropped == 3  # the first try and two retries, all with one key
+    # The server did issue it, and nobody has its number yet: the kiosk keeps the key (on
+    # disk), leaving it to the citizen's "try again" while they are here (if they walk away
+    # instead: test_kiosk_outbox).
+    assert r.hall.waiting("tax") == before + 1
+    assert r.agent.outbox.kinds() == ["issue"]
+    r.relay.drop = 0
+    time.sleep(1.5)  # housekeeping runs meanwhile, and leaves the citizen's issue alone
+    assert r.agent.outbox.kinds() == ["issue"]
+    assert r.page.post("/api/retry", {"seq": error["seq"]}) == 202
+    slip = r.ticket()
+    done = r.page.wait("done")
+    assert slip.texts[2] == done["ticket"]["number"]
+    assert r.hall.waiting("tax") == before + 1
+    assert r.agent.outbox.pending == 0  # printed: the hall needs no report
+    time.sleep(1.2)
+    assert [e for e, _ in hall_events if e == "kiosk.print_failed"] == []
+    assert len(r.printer.printed) == 1
 
 
 def test_paper_out_before_issuing_issues_nothing(rig):
@@ -218,32 +194,13 @@ def test_a_silent_printer_is_not_trusted(rig):
     assert rig.hall.waiting("tax") == before
 
 
-def _listen(hall: KioskHall) -> tuple[Any, list[tuple[str, dict]]]:
-    seen: list[tuple[str, dict]] = []
-    client = socketio.Client()
-    client.on("*", lambda event, data: seen.append((event, data)))
-    client.connect(hall.url, auth={"token": hall.manager, "hall": HALL},
-                   transports=["websocket"], wait_timeout=10)
-    return client, seen
-
-
-def _wait_event(seen: list, name: str, timeout: float = 10.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for event, data in seen:
-            if event == name:
-                return data
-        time.sleep(0.05)
-    raise AssertionError(f"no {name} among {[e for e, _ in seen]}")
-
-
 @pytest.mark.slow
 def test_printer_failing_after_the_number_tells_citizen_and_hall_then_reprints(
     kiosk_hall, tmp_path
 ):
     relay = Relay(kiosk_hall.server.port)
     r = make_rig(kiosk_hall, tmp_path, server=relay.url)
-    manager, seen = _listen(kiosk_hall)
+    manager, seen = listen(kiosk_hall)
     try:
         card = person("赵六")
         r.page.select("tax")
@@ -259,7 +216,7 @@ def test_printer_failing_after_the_number_tells_citizen_and_hall_then_reprints(
         number = failed["ticket"]["number"]
         assert "缺纸" in failed["warning"]
         assert r.printer.discarded == 0 and r.printer.printed == []
-        event = _wait_event(seen, "kiosk.print_failed")
+        event = wait_event(seen, "kiosk.print_failed")
         assert event["ticket"]["number"] == number and event["device"] == "kiosk-1"
         assert event["attempts"] == 3
         relay.before = None
@@ -282,12 +239,10 @@ def test_printer_failing_after_the_number_tells_citizen_and_hall_then_reprints(
         done = r.page.wait("done")
         assert done["reprint"] is True and done["ticket"]["number"] == number
         assert slip.texts[0] == "【补打】" and slip.texts[3] == number
-        assert _wait_event(seen, "kiosk.reprinted")["by"] == "citizen"
+        assert wait_event(seen, "kiosk.reprinted")["by"] == "citizen"
     finally:
         manager.disconnect()
-        r.agent.stop()
-        r.printer.stop()
-        r.reader.close()
+        r.close()
         relay.close()
 
 
@@ -314,9 +269,7 @@ def test_staff_reprint_from_the_manager_prints_at_the_kiosk(kiosk_hall, tmp_path
         shown = r.page.wait("done", check=lambda s: s["reprint"])
         assert shown["ticket"]["number"] == number
     finally:
-        r.agent.stop()
-        r.printer.stop()
-        r.reader.close()
+        r.close()
 
 
 def test_daily_cap_and_closed_service_screens(rig):
@@ -352,6 +305,55 @@ def test_an_unreadable_card_says_so_and_a_new_tap_retries(rig):
     rig.tap(person())
     rig.ticket()
     rig.page.wait("done")
+
+
+@pytest.mark.parametrize("fault", ["read_failed", "unknown_type", "invalid_card"])
+def test_a_card_that_cannot_be_read_on_the_home_screen_is_named_after_the_choice(rig, fault):
+    """The reader tells once; the kiosk remembers it until the card is lifted."""
+    rig.reader.set_fault(fault)
+    rig.tap(person())
+    time.sleep(0.4)  # read (and not read) while the home screen shows
+    assert rig.page.state()["screen"] == "home"
+    rig.page.select("tax")
+    error = rig.page.wait("error")
+    assert error["error"]["code"] == "card_unreadable" and error["error"]["retry_on_card"]
+    assert error["service"]["code"] == "tax"
+    rig.reader.remove()  # lifted: the kiosk forgets it
+    rig.reader.set_fault(None)
+    time.sleep(0.3)
+    rig.tap(person())  # laid down again: it counts for the chosen service
+    rig.ticket()
+    assert rig.page.wait("done")["ticket"]["number"].startswith("A")
+    rig.reader.remove()
+    time.sleep(0.3)
+    assert rig.page.post("/api/reset", {}) == 202
+    rig.page.select("tax")
+    rig.page.wait("tap_card")  # nothing unreadable lies there any more
+
+
+def test_print_again_after_a_print_failure_is_reported(relayed, hall_events):
+    r = relayed
+    r.choose("tax")
+
+    def paper_runs_out(request: bytes) -> None:
+        if request.startswith(b"POST /api/v1/halls/"):
+            r.printer.paper = "out"
+
+    r.relay.before = paper_runs_out
+    r.tap(person())
+    failed = r.page.wait("print_failed", timeout=20)
+    number = failed["ticket"]["number"]
+    r.relay.before = None
+    r.printer.paper = "ok"
+    assert r.page.post("/api/reprint", {"ticket": failed["ticket"]["id"],
+                                        "seq": failed["seq"]}) == 202
+    slip = r.ticket()
+    done = r.page.wait("done")
+    assert slip.texts[2] == number and "【补打】" not in slip.texts  # its first slip
+    assert done["reprint"] is False
+    event = wait_event(hall_events, "kiosk.reprinted")
+    assert event["ticket"]["number"] == number and event["by"] == "citizen"
+    assert wait_event(hall_events, "kiosk.print_failed")["ticket"]["number"] == number
 
 
 def test_an_appointment_code_checks_in_once(rig, tmp_path):
@@ -406,9 +408,7 @@ def test_without_the_server_the_page_is_out_of_service(kiosk_hall, tmp_path):
         error = r.page.wait("error")
         assert error["error"]["code"] == "server_unreachable"
     finally:
-        r.agent.stop()
-        r.printer.stop()
-        r.reader.close()
+        r.close()
 
 
 def test_a_revoked_token_puts_the_kiosk_out_of_service(kiosk_hall, tmp_path):
@@ -431,6 +431,7 @@ def test_a_revoked_token_puts_the_kiosk_out_of_service(kiosk_hall, tmp_path):
         .replace("page", port=0)
         .replace("reader", port=reader.path)
         .replace("printer", port=printer.port)
+        .replace("storage", data_dir=str(tmp_path / "data"))
     )
     agent = KioskAgent(settings, token).start()
     try:

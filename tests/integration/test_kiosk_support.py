@@ -26,9 +26,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import socketio
 
 from drivers.idcard import idnumber
 from drivers.idcard.card import IdCard
+from drivers.idcard.emulator import IdCardEmulator
+from drivers.printer.emulator import PrinterEmulator
+from drivers.printer.tickets import DecodedTicket
+from kiosk.agent import KioskAgent
+from kiosk.config import KioskSettings
 
 
 def _root_conftest() -> Any:
@@ -261,15 +267,123 @@ class Page:
         assert self.post("/api/select", {"service": service}) == 202
 
 
+# --- the kiosk agent in this process, with an emulated reader and printer --------------------
+@dataclass
+class Rig:
+    hall: KioskHall
+    reader: IdCardEmulator
+    printer: PrinterEmulator
+    agent: KioskAgent
+    page: Page
+    relay: Relay | None = None  # between the agent and the server, when asked for
+
+    def tap(self, card: IdCard) -> None:
+        self.reader.place(card)
+
+    def choose(self, service: str) -> dict[str, Any]:
+        """Choose a service on the page; the "tap your card" state."""
+        self.page.select(service)
+        return self.page.wait("tap_card")
+
+    def ticket(self, timeout: float = 10.0) -> DecodedTicket:
+        return self.printer.wait_for_ticket(timeout)
+
+    def line(self, ticket: DecodedTicket, prefix: str) -> str:
+        found = ticket.find_line(prefix)
+        assert found is not None, ticket.texts
+        return found.text.strip()
+
+    def close(self) -> None:
+        self.agent.stop()
+        self.printer.stop()
+        self.reader.close()
+        if self.relay is not None:
+            self.relay.close()
+
+
+def make_rig(
+    hall: KioskHall, tmp: Path, *, server: str | None = None, live: bool = False,
+    data: Path | None = None, relayed: bool = False,
+) -> Rig:
+    """An agent on `tmp`'s devices; `data` is its data directory (default `tmp/data`);
+    `relayed`: it reaches the server through a `Relay` (`rig.relay`)."""
+    relay = Relay(hall.server.port) if relayed else None
+    server = relay.url if relay is not None else server
+    reader = IdCardEmulator(cards=[person()]).start()
+    printer = PrinterEmulator(out_dir=tmp / "tickets").start()
+    settings = (
+        KioskSettings()
+        .replace("server", url=server or hall.url, hall=HALL, retry_delay_s=0.05,
+                 public_url="https://hall.example.gov.cn", live_events=live)
+        .replace("page", port=0)
+        .replace("reader", port=reader.path, poll_interval=0.05)
+        .replace("printer", port=printer.port, retry_delay_s=0.05, status_timeout_s=0.5)
+        .replace("scanner", kind="emulated", control=str(tmp / "scanner"))
+        .replace("storage", data_dir=str(data or tmp / "data"))
+    )
+    agent = KioskAgent(settings, hall.kiosk).start()
+    page = Page(agent.url)
+    page.wait("home")
+    return Rig(hall, reader, printer, agent, page, relay)
+
+
+@pytest.fixture
+def rig(kiosk_hall: KioskHall, tmp_path: Path) -> Iterator[Rig]:
+    r = make_rig(kiosk_hall, tmp_path)
+    yield r
+    r.close()
+
+
+@pytest.fixture
+def relayed(kiosk_hall: KioskHall, tmp_path: Path) -> Iterator[Rig]:
+    """A rig whose agent reaches the server through `rig.relay` (to lose answers)."""
+    r = make_rig(kiosk_hall, tmp_path, relayed=True)
+    yield r
+    r.close()
+
+
+def listen(hall: KioskHall) -> tuple[Any, list[tuple[str, dict]]]:
+    """A manager's Socket.IO client in the hall room and the events it receives."""
+    seen: list[tuple[str, dict]] = []
+    client = socketio.Client()
+    client.on("*", lambda event, data: seen.append((event, data)))
+    client.connect(hall.url, auth={"token": hall.manager, "hall": HALL},
+                   transports=["websocket"], wait_timeout=10)
+    return client, seen
+
+
+@pytest.fixture
+def hall_events(kiosk_hall: KioskHall) -> Iterator[list[tuple[str, dict]]]:
+    """The events a manager's console receives in the hall room, while the test runs."""
+    client, seen = listen(kiosk_hall)
+    yield seen
+    client.disconnect()
+
+
+def wait_event(
+    seen: list, name: str, timeout: float = 10.0, check: Callable[[dict], bool] | None = None
+) -> dict:
+    """The first event `name` (passing `check`) among those `listen` collects."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for event, data in list(seen):
+            if event == name and (check is None or check(data)):
+                return data
+        time.sleep(0.05)
+    raise AssertionError(f"no {name} among {[e for e, _ in seen]}")
+
+
 # --- a TCP relay between the kiosk and the server, to lose answers on purpose -----------------
 class Relay:
     """Forwards connections to `target`. `before(request_bytes)` sees each request first;
-    with `drop` set, the next answer is swallowed and the connection cut (the server did the
-    work, the kiosk never hears of it)."""
+    with `drop` set, the next answer to an issue request (`POST /api/v1/halls/…`) is swallowed
+    and the connection cut (the server did the work, the kiosk never hears of it); a request
+    for which `cut(request_bytes)` is true never reaches the server (the network is down)."""
 
     def __init__(self, target_port: int) -> None:
         self.target = ("127.0.0.1", target_port)
         self.before: Callable[[bytes], None] | None = None
+        self.cut: Callable[[bytes], bool] | None = None
         self.drop = 0
         self.dropped = 0
         self._server = socket.create_server(("127.0.0.1", 0))
@@ -294,6 +408,8 @@ class Relay:
             upstream.settimeout(10)
             with contextlib.suppress(OSError):
                 request = self._read_request(client)
+                if self.cut is not None and self.cut(request):
+                    return
                 if self.before is not None:
                     self.before(request)
                 upstream.sendall(request)
@@ -325,6 +441,10 @@ class Relay:
         return head + b"\r\n\r\n" + body
 
     def close(self) -> None:
+        """Stop listening: connections are refused from now on (shutdown wakes the thread
+        waiting in accept, which would otherwise keep the socket listening)."""
+        with contextlib.suppress(OSError):
+            self._server.shutdown(socket.SHUT_RDWR)
         self._server.close()
 
 
@@ -421,6 +541,7 @@ def start_agent(
     args = [
         ONEWINDOW, "kiosk", "--server", options.pop("server", hall.url), "--token", hall.kiosk,
         "--hall", HALL, "--config", str(config), "--listen", "127.0.0.1:0",
+        "--data-dir", str(directory / "data"),
         "--reader", reader, "--printer", f"127.0.0.1:{printer_port}",
         "--public-url", "https://hall.example.gov.cn",
         "--scanner-control", str(directory / "scanner"),

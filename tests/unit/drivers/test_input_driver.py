@@ -5,7 +5,14 @@ import threading
 from evdev import InputEvent, ecodes
 
 from drivers.actions import ClerkAction, KeypadCommand
-from drivers.input.driver import KeypadDevice, KeypadListener, ScannerDevice, ScannerListener
+from drivers.input.driver import (
+    APPOINTMENT_PREFIX,
+    KeypadDevice,
+    KeypadListener,
+    ScannerDevice,
+    ScannerListener,
+    appointment_ref,
+)
 from drivers.input.emulator import QueueSource, events_for_text
 from drivers.input.source import SourceState
 
@@ -116,3 +123,16 @@ def test_keypad_in_a_thread_with_the_emulator_source():
 
 def test_emulated_text_matches_a_real_scanner_stream():
     assert [e.value for e in events_for_text("A") if e.type == ecodes.EV_KEY] == [1, 1, 0, 0, 1, 0]
+
+
+def test_an_appointment_code_typed_by_a_scanner_gives_its_reference():
+    """The prefix the scanner driver knows is the one the hall server prints in the QR code."""
+    from queue_server.services.appointments import QR_PREFIX
+
+    assert APPOINTMENT_PREFIX == QR_PREFIX == "OWAPPT:"
+    listener = Scans()
+    ScannerDevice(events_for_text(APPOINTMENT_PREFIX + "Ab3-x9"), listener).run()
+    assert [appointment_ref(s) for s in listener.scans] == ["Ab3-x9"]
+    assert appointment_ref(" owappt:Ab3-x9 \n") == "Ab3-x9"
+    for other in ("OWQ:A1", "https://hall.example/t/1", "OWAPPT:", "OWAPPT:  "):
+        assert appointment_ref(other) is None

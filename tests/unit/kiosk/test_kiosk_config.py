@@ -92,6 +92,19 @@ def test_a_usb_printer_in_toml_hex():
     assert (s.printer.usb_in_ep, s.printer.usb_out_ep) == (0x83, 0x03)
 
 
+def test_the_data_directory_from_the_file_the_command_line_or_systemd(tmp_path, monkeypatch):
+    monkeypatch.delenv("STATE_DIRECTORY", raising=False)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    assert KioskSettings().storage.directory == tmp_path / "state" / "onewindow-kiosk"
+    monkeypatch.setenv("STATE_DIRECTORY", "/var/lib/onewindow-kiosk")  # StateDirectory=
+    assert KioskSettings().storage.directory == Path("/var/lib/onewindow-kiosk")
+    s = parse_settings({"storage": {"data_dir": "/srv/kiosk"}})
+    assert s.storage.directory == Path("/srv/kiosk")
+    args = build_parser().parse_args(["--hall", "x", "--data-dir", str(tmp_path / "d")])
+    assert settings_from(args).storage.directory == tmp_path / "d"
+    _refused({"storage": {"dir": "/x"}}, "data_dir")
+
+
 def test_unknown_sections_keys_and_bad_values_are_refused():
     _refused({"printers": {}}, "printers")
     _refused({"printer": {"papr": "80mm"}}, "papr", "paper")

@@ -41,6 +41,8 @@ def test_the_policy_allows_the_touch_page_only():
 def test_the_units_run_the_agent_and_the_browser():
     agent = (DEPLOY / "onewindow-kiosk.service").read_text()
     assert "onewindow kiosk --config /etc/onewindow/kiosk.toml" in agent
+    # the outbox survives restarts: a state directory the strict sandbox lets it write
+    assert "StateDirectory=onewindow-kiosk" in agent and "ProtectSystem=strict" in agent
     browser = (DEPLOY / "onewindow-kiosk-browser.service").read_text()
     assert "cage -d -- /opt/onewindow/deploy/kiosk/kiosk-browser.sh" in browser
     assert "cage -s" not in browser  # no switching to another virtual terminal
