@@ -177,6 +177,25 @@ def alerts(hall: str, query: AlertsIn) -> dict[str, Any]:
     return capacity.hall_pressure(runtime(), hall, user(), query.target_minutes)
 
 
+class PrintFailuresOut(_Out):
+    hall: str
+    day: str
+    print_failures: list[dict[str, Any]]
+
+
+@bp.get("/halls/<hall>/print-failures")
+@bp.output(PrintFailuresOut)
+@bp.doc(
+    summary="Today's tickets a kiosk could not print, still open and not printed again since",
+    description="Each with the kiosk (`device`), `reason`, `attempts`, `at` and a pending "
+    "staff reprint request (`reprint`: {device, by, at} or null). Managers, supervisors, admins.",
+    security=BEARER,
+    responses=refuses(403, 404),
+)
+def print_failures(hall: str) -> dict[str, Any]:
+    return stats.print_failures(runtime(), hall, user())
+
+
 @bp.get("/halls/<hall>/windows/<int:number>/desk")
 @bp.output(DeskOut)
 @bp.doc(

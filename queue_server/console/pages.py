@@ -26,7 +26,15 @@ from flask import (
 from ..api.context import CSRF_HEADER, SESSION_COOKIE, principal
 from ..api.errors import STATUS, body
 from ..domain.errors import DomainError, Forbidden, InvalidRequest, Unauthorized
-from ..services.auth import SESSION_HOURS, Principal, Role, authenticate, sign_in, sign_out
+from ..services.auth import (
+    SESSION_HOURS,
+    DeviceKind,
+    Principal,
+    Role,
+    authenticate,
+    sign_in,
+    sign_out,
+)
 from ..services.runtime import Runtime
 
 bp = Blueprint(
@@ -42,6 +50,19 @@ CSP = (
     "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
 MANAGERS = (Role.MANAGER, Role.SUPERVISOR, Role.ADMIN)
+#: How the consoles name roles and device kinds (Chinese, then English).
+ROLE_LABELS = {
+    Role.CLERK: "窗口人员 clerk",
+    Role.BACKOFFICE: "后台审批 back office",
+    Role.SUPERVISOR: "督办 supervisor",
+    Role.MANAGER: "大厅管理员 manager",
+    Role.ADMIN: "系统管理员 administrator",
+}
+DEVICE_LABELS = {
+    DeviceKind.KIOSK: "取号机 kiosk",
+    DeviceKind.BOARD: "大厅屏 board",
+    DeviceKind.AGENT: "呼叫器代理 keypad agent",
+}
 
 
 def _rt() -> Runtime:
@@ -100,6 +121,7 @@ def _user(p: Principal) -> dict[str, Any]:
     return {
         "name": p.name,
         "role": p.role,
+        "role_label": ROLE_LABELS.get(p.role, p.role),
         "halls": sorted(p.halls),
         "window": list(p.window) if p.window else None,
     }
@@ -262,7 +284,7 @@ def admin() -> Response:
         return redirect(_home(p))
     page = {
         "halls": _halls_for(p),
-        "roles": [r.value for r in Role],
-        "device_kinds": ["kiosk", "board", "agent"],
+        "roles": [{"code": r.value, "label": label} for r, label in ROLE_LABELS.items()],
+        "device_kinds": [{"code": k.value, "label": label} for k, label in DEVICE_LABELS.items()],
     }
     return _page("console/admin.html", p, **page)

@@ -221,7 +221,7 @@ def _need(layout: HallLayout, number: int) -> WindowLayout:
 
 def _names(catalog: Catalog, codes: Sequence[str]) -> tuple[str, str]:
     if not codes:
-        return "（无）", "(none)"
+        return "无", "none"  # the callers bracket it where needed: never "（（无））"
     return "、".join(catalog.name(c) for c in codes), ", ".join(codes)
 
 

@@ -20,6 +20,7 @@ from ..adapters.stats_repo import StatsRepository
 from ..domain.errors import Forbidden, InvalidRequest
 from .auth import Principal, Role, clerk_of, require_hall
 from .runtime import Runtime
+from .views import iso, ticket_view
 
 MAX_DAYS = 366
 GROUPS = ("hall", "service", "window", "clerk", "day", "hour")
@@ -278,3 +279,41 @@ def hall_stats(
     require_stats(actor, hall)
     first, last = period(rt, hall, first, last)
     return compute(rt, hall, first, last)
+
+
+def print_failures(rt: Runtime, hall: str, actor: Principal) -> dict[str, Any]:
+    """Today's tickets a kiosk issued but could not print, still open and not printed again
+    since: the manager console's alert when it opens (then `kiosk.*` events keep it current).
+    A staff request for a reprint that the kiosk has not done yet is shown with it."""
+    require_stats(actor, hall)
+    day = rt.service_day(hall)
+    failed: dict[int, dict[str, Any]] = {}
+    with rt.uow(write=False) as uow:
+        for row in StatsRepository(uow.conn, rt.directory).trail(hall, day, day):
+            detail = row.detail or {}
+            if row.action == "ticket.print_failed":
+                failed[row.ticket_id] = {
+                    "device": detail.get("device"),
+                    "reason": detail.get("reason"),
+                    "attempts": detail.get("attempts"),
+                    "at": iso(row.at),
+                    "reprint": None,
+                }
+            elif row.action == "ticket.reprint_requested" and row.ticket_id in failed:
+                failed[row.ticket_id]["reprint"] = {
+                    "device": detail.get("device"),
+                    "by": row.actor,
+                    "at": iso(row.at),
+                }
+            elif row.action == "ticket.reprint":
+                failed.pop(row.ticket_id, None)
+        tickets = [(uow.tickets.get(tid), info) for tid, info in failed.items()]
+    return {
+        "hall": hall,
+        "day": day.isoformat(),
+        "print_failures": [
+            {"ticket": ticket_view(rt, t), **info}
+            for t, info in tickets
+            if t is not None and t.state.is_open
+        ],
+    }

@@ -204,6 +204,7 @@ def test_numbers_typed_on_a_keypad_reach_the_ticket_meant(demo_hall, new_page, s
     assert "A001、B001" in page.locator("#choose-text").inner_text()
     options = page.locator("#choose-list option")
     assert options.all_inner_texts() == ["A001 · 综合受理", "B001 · 证明开具与查询"]
+    assert not page.locator("#actions").is_visible()  # no action bar behind a dialog
     screenshot(page, "console-clerk-choose-number")
     press(page, "ArrowDown", "Enter")
     current(page, "B001", "called")

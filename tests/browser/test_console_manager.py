@@ -11,8 +11,8 @@ from browserkit import script_errors, until, wait_connected
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def open_console(hall, new_page):
-    page = new_page(1600, 1000)
+def open_console(hall, new_page, width=1600, height=1000):
+    page = new_page(width, height)
     page.goto(f"{hall.url}/console/sign-in")
     page.fill("#username", "manager-test")
     page.fill("#password", hall.password)
@@ -148,9 +148,7 @@ def test_alerts_suggest_windows_and_statistics_export(demo_hall, new_page, scree
     assert script_errors(page) == []
 
 
-def test_a_board_notice_is_posted_kept_across_a_reload_and_cleared(
-    demo_hall, new_page, screenshot
-):
+def test_a_board_notice_is_posted_kept_across_a_reload_and_cleared(demo_hall, new_page, screenshot):
     token = demo_hall.board
     board = open_display(demo_hall, new_page, f"/display/board?hall=county&token={token}")
     zone_a = open_display(demo_hall, new_page, f"/display/board?hall=county&zone=a&token={token}")
@@ -193,3 +191,96 @@ def test_a_board_notice_is_posted_kept_across_a_reload_and_cleared(
     assert zone_a.locator("#notice span").inner_text() == "一楼A区空调检修"
     until(page, "() => document.querySelectorAll('#notice-list li').length === 1")
     assert script_errors(page) == [] and board.errors == [] and zone_a.errors == []
+
+
+def kiosk_print_failed(hall, ticket: dict, reason: str) -> None:
+    status, body = hall.server.api(
+        "POST", f"/api/v1/tickets/{ticket['id']}/print-failed", {"reason": reason}, hall.kiosk
+    )
+    assert status == 200, body
+
+
+def test_print_failures_and_alerts_are_at_the_top(demo_hall, new_page, screenshot):
+    """A slip the kiosk could not print shows at the top with its number and kiosk, and the
+    manager has it printed again; services past a threshold are in the same banner."""
+    first = demo_hall.issue("general")
+    kiosk_print_failed(demo_hall, first, "缺纸")
+    for _ in range(26):  # the tax queue's alert is at 25 people
+        demo_hall.issue("tax")
+    page = open_console(demo_hall, new_page, 1280, 900)
+    until(page, "() => document.querySelector('#print-alerts li[data-number=\"A001\"]')")
+    alert = page.locator('#print-alerts li[data-number="A001"]')
+    assert "kiosk-test" in alert.inner_text() and "缺纸" in alert.inner_text()
+    assert (
+        page.locator("#attention").bounding_box()["y"]
+        < page.locator("#hallmap").bounding_box()["y"]
+    )
+    until(page, "() => document.querySelector('#threshold-alerts li[data-service=\"tax\"]')")
+    banner = page.locator('#threshold-alerts li[data-service="tax"]').inner_text()
+    assert "等候26人（预警25人）" in banner and "建议为“税务服务”再开" in banner
+
+    # live: another failure arrives while the console is open
+    second = demo_hall.issue("general")
+    kiosk_print_failed(demo_hall, second, "卡纸")
+    until(page, "() => document.querySelectorAll('#print-alerts li').length === 2")
+    screenshot(page, "console-manager-attention")
+
+    alert.locator("button.reprint").click()
+    until(
+        page,
+        "() => document.getElementById('message').textContent.includes('已通知取号机补打 A001')",
+    )
+    until(page, "() => document.querySelector('#print-alerts li[data-number=\"A001\"] .asked')")
+    assert "已请kiosk-test补打" in alert.inner_text()
+    status, _ = demo_hall.server.api(  # the kiosk printed it
+        "POST",
+        f"/api/v1/tickets/{first['id']}/reprinted",
+        {"requested_by": "manager-test"},
+        demo_hall.kiosk,
+    )
+    assert status == 200
+    until(page, "() => !document.querySelector('#print-alerts li[data-number=\"A001\"]')")
+    assert "A001 已由取号机 kiosk-test 补打" in page.locator("#message").inner_text()
+    page.locator('#print-alerts li[data-number="A002"] button.dismiss').click()
+    assert page.locator("#print-alerts").is_hidden()
+    assert page.locator("#threshold-alerts").is_visible()
+
+    # a closed window reads 已关闭, not a pause; no window kind breaks inside itself
+    assert page.locator('#hallmap .wincard[data-window="1"] .state').inner_text() == "已关闭"
+    for width in (1280, 1440):
+        page.set_viewport_size({"width": width, "height": 900})
+        broken = page.evaluate(
+            """() => [...document.querySelectorAll('#hallmap .wincard .kind')]
+                .filter((k) => k.getClientRects().length > 1).map((k) => k.textContent)"""
+        )
+        assert broken == [], width
+        screenshot(page, f"console-manager-hall-{width}")
+    assert script_errors(page) == []
+
+
+def test_the_admin_page_names_roles_and_device_kinds(demo_hall, new_page, screenshot):
+    password = demo_hall.server.user("admin-test", "admin", [])
+    page = new_page(1440, 900)
+    page.goto(f"{demo_hall.url}/console/sign-in")
+    page.fill("#username", "admin-test")
+    page.fill("#password", password)
+    page.click("#submit")
+    page.wait_for_url("**/console/admin")
+    until(page, "() => document.querySelector('#users tr[data-user=\"manager-test\"]')")
+    assert page.locator(".topbar .role").inner_text() == "系统管理员 administrator"
+    assert (
+        page.locator('#users tr[data-user="manager-test"] td[data-role]').inner_text()
+        == "大厅管理员 manager"
+    )
+    row = page.locator('#users tr[data-user="manager-test"]').inner_text()
+    assert "示范县行政服务中心" in row
+    kinds = page.locator("#devices td[data-kind]").all_inner_texts()
+    assert {"取号机 kiosk", "大厅屏 board", "呼叫器代理 keypad agent"} <= set(kinds)
+    assert page.locator("#u-role option").all_inner_texts()[0] == "窗口人员 clerk"
+    assert page.locator("#d-kind option").evaluate_all("os => os.map((o) => o.value)") == [
+        "kiosk",
+        "board",
+        "agent",
+    ]
+    screenshot(page, "console-admin")
+    assert script_errors(page) == []

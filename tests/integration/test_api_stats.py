@@ -187,6 +187,32 @@ def test_the_clerks_desk(api):
     api.error(api.get("halls/nope/windows/1/desk", "admin"), 404, "not_found", "nope")
 
 
+def test_print_failures_stay_listed_until_printed_again(api):
+    first, second = api.issue("tax"), api.issue("tax")
+    api.ok("POST", f"tickets/{first['id']}/print-failed", "kiosk", json={"reason": "缺纸"})
+    api.clock.advance(minutes=1)
+    api.ok("POST", f"tickets/{second['id']}/print-failed", "kiosk", json={"attempts": 3})
+
+    def listed(who: str = "manager") -> list[tuple]:
+        body = api.ok("GET", "halls/main/print-failures", who)
+        assert (body["hall"], body["day"]) == ("main", "2026-11-25")
+        return [
+            (f["ticket"]["number"], f["device"], f["reason"], f["attempts"], f["reprint"])
+            for f in body["print_failures"]
+        ]
+
+    assert listed() == [("A001", "kiosk", "缺纸", 1, None), ("A002", "kiosk", "", 3, None)]
+    api.ok("POST", f"tickets/{first['id']}/reprint", "manager", json={})
+    [(number, *_, reprint), _] = listed("supervisor")
+    assert number == "A001" and (reprint["device"], reprint["by"]) == ("kiosk", "manager")
+    api.ok("POST", f"tickets/{first['id']}/reprinted", "kiosk", json={"requested_by": "manager"})
+    assert [row[0] for row in listed()] == ["A002"]
+    api.ok("POST", f"tickets/{second['id']}/cancel", "manager", json={})
+    assert listed() == []  # a closed ticket needs no slip
+    api.error(api.get("halls/main/print-failures", "kiosk"), 403, "forbidden")
+    api.error(api.get("halls/main/print-failures"), 401, "unauthorized")
+
+
 def test_the_acceptance_catalog_is_public(api):
     body = api.ok("GET", "halls/main/catalog")
     assert body["hall"] == "main"

@@ -134,6 +134,8 @@ def test_temporary_windows_are_added_and_removed():
         apply(RemoveWindow(10), layout=after, live=busy)
     again, _ = apply(AddWindow(10, "临时窗口", ("tax",)), layout=removed)
     assert again.window(10).active and again.window(10).services == ("tax",)
+    _, lines = apply(AddWindow(11))  # no services yet: one pair of brackets, not "（（无））"
+    assert lines == ["添加临时窗口11号（无） / temporary window 11 added (none)"]
 
 
 def test_a_temporary_window_goes_into_a_zone_of_the_hall():

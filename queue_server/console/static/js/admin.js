@@ -1,8 +1,15 @@
 // Accounts and device tokens (administrators). Every action is audited with the admin's name.
 
-import { api, bindSignOut, el, showMessage } from "./api.js";
+import { api, bindSignOut, el, readConfig, showMessage } from "./api.js";
 
 const $ = (id) => document.getElementById(id);
+const config = readConfig();
+// the labels of roles and device kinds, as the page's own selects give them
+const LABELS = Object.fromEntries([...config.roles, ...config.device_kinds].map((x) => [x.code, x.label]));
+const label = (code) => LABELS[code] || code;
+const HALLS = Object.fromEntries(config.halls.map((h) => [h.code, h.name]));
+const hallName = (code) => HALLS[code] || code;
+const both = (zh, en) => [zh, " ", el("span", { class: "en" }, en)];
 
 async function guarded(fn, done) {
   try {
@@ -19,25 +26,25 @@ async function guarded(fn, done) {
 function userRow(u) {
   const name = encodeURIComponent(u.username);
   return el("tr", { dataset: { user: u.username } },
-    el("td", {}, u.username), el("td", {}, u.display_name), el("td", {}, u.role),
-    el("td", {}, u.halls.join("、") || "全部"),
+    el("td", {}, u.username), el("td", {}, u.display_name), el("td", { dataset: { role: u.role } }, label(u.role)),
+    el("td", {}, u.halls.map(hallName).join("、") || both("全部", "all")),
     el("td", {}, u.active ? (u.locked ? "已锁定 locked" : "正常 active") : "已停用 disabled"),
     el("td", {},
-      el("button", { type: "button", onclick: () => guarded(() => api("POST", `admin/users/${name}/${u.active ? "disable" : "enable"}`), `${u.username}：${u.active ? "已停用" : "已启用"}`) }, u.active ? "停用" : "启用"), " ",
-      el("button", { type: "button", onclick: () => guarded(() => api("POST", `admin/users/${name}/sign-out`), `${u.username}：已全部签退`) }, "全部签退"), " ",
+      el("button", { type: "button", onclick: () => guarded(() => api("POST", `admin/users/${name}/${u.active ? "disable" : "enable"}`), `${u.username}：${u.active ? "已停用 / disabled" : "已启用 / enabled"}`) }, u.active ? both("停用", "disable") : both("启用", "enable")), " ",
+      el("button", { type: "button", onclick: () => guarded(() => api("POST", `admin/users/${name}/sign-out`), `${u.username}：已全部签退 / signed out everywhere`) }, both("全部签退", "sign out")), " ",
       el("button", { type: "button", onclick: () => {
         const password = prompt(`${u.username} 的新密码（至少8位）/ new password`);
-        if (password) guarded(() => api("POST", `admin/users/${name}/password`, { password }), `${u.username}：密码已重置，锁定已解除`);
-      } }, "重置密码")));
+        if (password) guarded(() => api("POST", `admin/users/${name}/password`, { password }), `${u.username}：密码已重置，锁定已解除 / password reset, unlocked`);
+      } }, both("重置密码", "password"))));
 }
 
 function deviceRow(d) {
   return el("tr", { dataset: { device: d.name } },
-    el("td", {}, d.name), el("td", {}, d.kind), el("td", {}, d.hall),
+    el("td", {}, d.name), el("td", { dataset: { kind: d.kind } }, label(d.kind)), el("td", {}, hallName(d.hall)),
     el("td", {}, d.active ? "有效 active" : "已吊销 revoked"), el("td", {}, new Date(d.created_at).toLocaleString("zh-CN")),
     el("td", {}, d.active ? el("button", { type: "button", class: "danger", onclick: () => {
-      if (confirm(`吊销 ${d.name}？/ revoke?`)) guarded(() => api("POST", `admin/devices/${encodeURIComponent(d.name)}/revoke`), `${d.name}：已吊销`);
-    } }, "吊销") : ""));
+      if (confirm(`吊销 ${d.name}？/ revoke?`)) guarded(() => api("POST", `admin/devices/${encodeURIComponent(d.name)}/revoke`), `${d.name}：已吊销 / revoked`);
+    } }, both("吊销", "revoke")) : ""));
 }
 
 async function load() {

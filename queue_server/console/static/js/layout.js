@@ -1,7 +1,7 @@
 // The layout editor: every change is one POST of operations (validated and applied
 // atomically by the server, audited, undoable); boards and signs follow by themselves.
 
-import { api, el, showMessage } from "./api.js";
+import { api, el, showMessage, stateLabel } from "./api.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -105,9 +105,9 @@ export class LayoutEditor {
     return el("tr", { dataset: { window: w.number }, class: this.editing === w.number ? "editing" : "" },
       el("td", {}, el("b", {}, `${w.number}号`), el("br"), el("small", {}, w.name),
         w.zone ? el("small", { class: "muted zone" }, ` · ${this.zoneNames[w.zone] || w.zone}`) : null),
-      el("td", {}, w.kind_label),
+      el("td", { class: "nowrap" }, w.kind_label),
       el("td", { class: "svc-list" }, w.services.map((s) => s.name).join("、") || "（无）"),
-      el("td", {}, el("span", { class: `state state-${w.state}` }, w.state_label), w.clerk ? el("div", { class: "muted" }, w.clerk) : null),
+      el("td", {}, el("span", { class: `state state-${w.state}` }, stateLabel(w)), w.clerk ? el("div", { class: "muted" }, w.clerk) : null),
       el("td", { class: "nowrap" }, edit, " ", toggle, " ", remove));
   }
 

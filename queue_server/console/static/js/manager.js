@@ -1,7 +1,8 @@
 // The manager's console: the live hall map, waiting and alerts with window suggestions, the
 // layout editor (layout.js) and statistics with charts (stats.js).
 
-import { api, bindSignOut, clock, el, minutes, readConfig, showMessage, since } from "./api.js";
+import { api, bindSignOut, clock, el, minutes, readConfig, showMessage, since, stateLabel } from "./api.js";
+import { AttentionBar } from "./attention.js";
 import { LayoutEditor } from "./layout.js";
 import { connectLive } from "./live.js";
 import { NoticePanel } from "./notices.js";
@@ -18,17 +19,25 @@ const layout = new LayoutEditor(config, {
 });
 const stats = new StatsView(config);
 const notices = new NoticePanel(config, { onPosted: () => refreshSnapshot() });
+const attention = new AttentionBar(config, { onShowService: showService });
+window.__console.attention = attention;
 
 // --- tabs ----------------------------------------------------------------------------------
-for (const name of ["hall", "layout", "stats"]) {
-  $(`tab-${name}`).addEventListener("click", () => {
-    for (const other of ["hall", "layout", "stats"]) {
-      $(`tab-${other}`).setAttribute("aria-selected", String(other === name));
-      $(`panel-${other}`).hidden = other !== name;
-    }
-    if (name === "layout") layout.load();
-    if (name === "stats") stats.load();
-  });
+function showTab(name) {
+  for (const other of ["hall", "layout", "stats"]) {
+    $(`tab-${other}`).setAttribute("aria-selected", String(other === name));
+    $(`panel-${other}`).hidden = other !== name;
+  }
+  if (name === "layout") layout.load();
+  if (name === "stats") stats.load();
+}
+for (const name of ["hall", "layout", "stats"]) $(`tab-${name}`).addEventListener("click", () => showTab(name));
+
+/** From the alert banner: the service's row in the waiting and alerts table. */
+function showService(code) {
+  showTab("hall");
+  const row = document.querySelector(`#alerts tr[data-service="${CSS.escape(code)}"]`);
+  if (row) row.scrollIntoView({ block: "center" });
 }
 $("hall-select").addEventListener("change", () => {
   location.assign(`/console/manager?hall=${encodeURIComponent($("hall-select").value)}`);
@@ -49,9 +58,10 @@ function card(w) {
   return el("article", { class: `wincard st-${w.state}`, dataset: { window: w.number } },
     el("div", { class: "head" },
       el("span", { class: "no" }, `${w.number}号`),
-      el("span", { class: "kind" }, w.kind_label || w.kind),
-      el("span", { class: `state state-${w.state}` }, w.state_label)),
-    el("div", {}, w.name),
+      el("span", { class: `state state-${w.state}` }, stateLabel(w))),
+    // the kind never breaks inside (分领域综合窗口): it goes to the next line whole
+    el("div", { class: "name" }, w.name, " ",
+      w.name === w.kind_label ? null : el("small", { class: "kind" }, w.kind_label || w.kind)),
     el("div", { class: "clerk" }, "工作人员 ", w.clerk || "—"),
     w.state === "paused" && w.pause_reason ? el("div", { class: "muted" }, `暂停：${w.pause_reason}`) : null,
     t ? el("div", { class: `ticket ${t.state}` }, t.number, " ",
@@ -80,6 +90,7 @@ function drawAlerts() {
     el("td", { class: "num" }, s.open_more ? `${s.suggested_windows}（+${s.open_more}）` : s.suggested_windows),
     el("td", { class: "advice" }, s.advice || "")));
   $("alerts").querySelector("tbody").replaceChildren(...rows);
+  attention.setAlerts(data);
 }
 
 function setSnapshot(snap) {
@@ -117,9 +128,13 @@ setInterval(drawMap, 1000);
 setInterval(refreshAlerts, 30000);
 connectLive({
   hall: config.hall,
-  onSnapshot: setSnapshot,
-  onEvent: (name) => {
+  onSnapshot: (snap) => {
+    setSnapshot(snap);
+    attention.load(); // on every (re)connect: what was missed while away
+  },
+  onEvent: (name, data) => {
     window.__console.events.push(name);
+    attention.onEvent(name, data);
     later("snapshot", refreshSnapshot, 200);
     later("alerts", refreshAlerts, 1000);
     if (name === "hall.layout_changed") layout.reloadIfShown();
