@@ -326,3 +326,40 @@ def test_a_console_signed_out_elsewhere_goes_to_the_sign_in_page(demo_hall, new_
     # no click needed: the live connection is cut and the page asks for a new sign-in
     page.wait_for_url("**/console/sign-in**", timeout=10_000)
     assert "next=" in page.url
+
+
+def test_a_clerk_who_takes_a_window_over_sees_their_own_day(demo_hall, new_page, screenshot):
+    """One clerk per window: the second is told who sits there and may take over; the first
+    console then leaves, and "my day" on the new one is the new clerk's, not the window's."""
+    first_pw = demo_hall.server.user("clerk-early", "clerk", ["county"])
+    second_pw = demo_hall.server.user("clerk-late", "clerk", ["county"])
+    demo_hall.issue("general")
+    early = new_page(1600, 1000)
+    sign_in_at(early, demo_hall, "clerk-early", first_pw, 3)
+    press(early, "F10")
+    wait_message(early, "正在服务")
+    press(early, "F1")
+    current(early, "A001", "called")
+    press(early, "F4")
+    wait_message(early, "已办结 A001")
+    until(early, "() => document.getElementById('day-served').textContent === '1'")
+
+    late = new_page(1600, 1000)
+    late.goto(f"{demo_hall.url}/console/sign-in")
+    late.fill("#username", "clerk-late")
+    late.fill("#password", second_pw)
+    late.select_option("#hall", "county")
+    late.select_option("#window", "3")
+    late.click("#submit")
+    late.wait_for_selector("#takeover:not([hidden])")
+    assert "clerk-early" in late.locator("#error").inner_text()
+    late.click("#takeover")
+    late.wait_for_url("**/console/clerk")
+    wait_connected(late)
+    early.wait_for_url("**/console/sign-in**", timeout=15_000)  # the first console leaves
+
+    until(late, "() => document.getElementById('day-window').textContent === '1'")
+    assert late.locator("#who-name").inner_text() == "clerk-late"
+    assert late.locator("#day-served").inner_text() == "0"  # the window's one is not theirs
+    assert script_errors(late) == []
+    screenshot(late, "console-clerk-took-over")
