@@ -37,6 +37,22 @@ def _free_port(preferred: int = 0) -> int:
     raise OSError("no free port")
 
 
+def _port(chosen: int | None, option: str, what: str, preferred: int = 0) -> int:
+    """The port asked for with `option` (it must be free: another one would surprise the
+    user), else a free one (`preferred` if it is)."""
+    if not chosen:
+        return _free_port(preferred)
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", chosen))
+        except OSError as exc:
+            raise OSError(
+                f"端口 {chosen} 已被占用，请用 {option} 换一个 / {what} port {chosen} is taken "
+                f"({exc.strerror}): choose another with {option}"
+            ) from None
+    return chosen
+
+
 def _die_with_parent() -> None:
     """Children end when the demo ends, even if it is killed (Linux PR_SET_PDEATHSIG)."""
     with contextlib.suppress(Exception):
@@ -56,6 +72,7 @@ class DemoKiosk:
     tickets: Path
     page_url: str
     printer_control: int
+    printer_port: int = 0
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     @property
@@ -75,6 +92,7 @@ class DemoKiosk:
             f"                  or: echo 'tap 2' | socat - UNIX-CONNECT:{self.idcard_control}",
             f"  scan a code     {py} scan OWAPPT:<ref> --data-dir {data}",
             f"  printer paper   {py} paper out --data-dir {data}   (ok | near-end | out)",
+            f"  printer         127.0.0.1:{self.printer_port}   (the emulated ESC/POS printer)",
             f"  ticket pictures {self.tickets}/<n>.png and .txt",
             f"  kiosk logs      {self.directory}/*.log",
             "",
@@ -93,16 +111,30 @@ class DemoKiosk:
 
 
 def start_demo_kiosk(
-    server_url: str, token: str, hall: str, data_dir: Path, public_url: str | None = None
+    server_url: str,
+    token: str,
+    hall: str,
+    data_dir: Path,
+    public_url: str | None = None,
+    *,
+    page_port: int | None = None,
+    printer_port: int | None = None,
 ) -> DemoKiosk:
-    """Start the reader emulator, the printer emulator and the kiosk agent."""
+    """Start the reader emulator, the printer emulator and the kiosk agent. The touch page is
+    on `page_port` (default 8090 when free) and the emulated printer on `printer_port`
+    (default: any free port); a port asked for that is taken raises OSError."""
     directory = (data_dir / "kiosk").resolve()
     tickets = (data_dir / "tickets").resolve()
     directory.mkdir(parents=True, exist_ok=True)
-    printer_port, control_port = _free_port(), _free_port()
-    page_port = _free_port(PAGE_PORT)
-    demo = DemoKiosk(directory, tickets, f"http://127.0.0.1:{page_port}/", control_port)
-    (directory / "ports.json").write_text(json.dumps({"printer_control": control_port}))
+    page_port = _port(page_port, "--kiosk-port", "the kiosk page", PAGE_PORT)
+    printer_port = _port(printer_port, "--printer-port", "the printer emulator")
+    control_port = _free_port()
+    demo = DemoKiosk(
+        directory, tickets, f"http://127.0.0.1:{page_port}/", control_port, printer_port
+    )
+    (directory / "ports.json").write_text(
+        json.dumps({"printer": printer_port, "printer_control": control_port})
+    )
 
     def spawn(name: str, args: list[str]) -> None:
         log = (directory / f"{name}.log").open("ab")
@@ -123,6 +155,7 @@ def start_demo_kiosk(
         "--listen", f"127.0.0.1:{page_port}", "--reader", str(reader),
         "--printer", f"127.0.0.1:{printer_port}",
         "--scanner-control", str(demo.scanner_control),
+        "--data-dir", str(directory / "agent"),
         *(["--public-url", public_url] if public_url else []),
     ])
     return demo

@@ -42,6 +42,9 @@ def _server_options(p: argparse.ArgumentParser, *, demo: bool = False) -> None:
     p.add_argument("--port", type=int, default=8080)
     p.add_argument("--public-url", help="address printed in ticket QR codes")
     p.add_argument("--async-mode", choices=("eventlet", "threading"), default="eventlet")
+    if demo:  # the emulated kiosk's ports (kiosk/demo.py)
+        p.add_argument("--kiosk-port", type=int, help="the kiosk touch page (default 8090)")
+        p.add_argument("--printer-port", type=int, help="the printer emulator (default: free)")
 
 
 def _local_options(p: argparse.ArgumentParser) -> None:

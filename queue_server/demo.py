@@ -40,7 +40,9 @@ def demo_device_token(kind: str, hall: str) -> str:
     return f"dev_demo-{kind}-{hall}"
 
 
-def prepare_demo(server: Server, base: str) -> None:
+def prepare_demo(
+    server: Server, base: str, kiosk_port: int | None = None, printer_port: int | None = None
+) -> None:
     """Create the demo accounts and devices, start the emulated kiosk, and print the guide
     once the server and the kiosk page answer."""
     rt = server.runtime
@@ -58,14 +60,16 @@ def prepare_demo(server: Server, base: str) -> None:
         for kind in ("kiosk", "board", "agent"):
             _ensure_device(server, f"demo-{kind}-{hall}", kind, hall)
     hall = "county" if "county" in halls else sorted(halls)[0]
-    kiosk = _start_kiosk(server, base, hall)
+    kiosk = _start_kiosk(server, base, hall, kiosk_port, printer_port)
     guide = demo_guide(server, base, hall, kiosk)
     settings = server.settings
     ready = [f"{_local_base(settings.host, settings.port)}/api/v1/health", kiosk.page_url]
     server.socketio.start_background_task(_announce, server.socketio.sleep, guide, ready)
 
 
-def _start_kiosk(server: Server, base: str, hall: str) -> DemoKiosk:
+def _start_kiosk(
+    server: Server, base: str, hall: str, kiosk_port: int | None, printer_port: int | None
+) -> DemoKiosk:
     """The emulated reader and printer and a kiosk agent (child processes, stopped on exit)."""
     import atexit
 
@@ -78,6 +82,8 @@ def _start_kiosk(server: Server, base: str, hall: str) -> DemoKiosk:
         hall,
         settings.data_dir,
         public_url=base,
+        page_port=kiosk_port,
+        printer_port=printer_port,
     )
     atexit.register(kiosk.stop)
     return kiosk

@@ -48,7 +48,7 @@ def main(options: dict[str, Any]) -> int:
     if demo:
         from .demo import prepare_demo
 
-        prepare_demo(server, base)
+        prepare_demo(server, base, options.get("kiosk_port"), options.get("printer_port"))
     else:
         print(
             f"onewindow hall server on {base}"
