@@ -176,7 +176,10 @@ def test_each_role_gets_its_console(server):
     assert page_config(watcher.get("/console/manager"))["can_edit"] is False
     where, root = home("root")
     assert where == "/console/admin"
-    assert page_config(root.get("/console/admin"))["roles"][0] == "clerk"
+    admin_page = page_config(root.get("/console/admin"))
+    assert admin_page["roles"][0] == {"code": "clerk", "label": "窗口人员 clerk"}
+    assert admin_page["device_kinds"][2] == {"code": "agent", "label": "呼叫器代理 keypad agent"}
+    assert admin_page["user"]["role_label"] == "系统管理员 administrator"
     assert [h["code"] for h in page_config(root.get("/console/manager"))["halls"]] == [
         "main",
         "branch",
