@@ -40,57 +40,91 @@ function phaseLabel(phase, ticket) {
   return ["", ""];
 }
 
-function windowLabel(w) {
-  if (w.state === "closed") return ["暂停服务", "closed"];
-  if (w.state === "paused") return [`暂停${w.pause_reason ? "：" + w.pause_reason : ""}`, "paused"];
-  return null;
+function pausedLabel(w) {
+  return [`暂停${w.pause_reason ? "：" + w.pause_reason : ""}`, "paused"];
 }
 
+const TILE_ASPECT = 2.8; // width / height of a window's tile (a row: name left, number right)
+const overflows = (node) =>
+  node.scrollHeight > node.clientHeight + 1 || node.scrollWidth > node.clientWidth + 1;
+
+/** Tiles for open and paused windows, biggest first: the column count and tile height that give
+ * the biggest tiles of the given shape in the room left by the closed windows' strip. */
 function layoutTiles(count) {
-  // Fit every tile on the screen: choose the column count that gives the biggest tiles.
-  const box = $("windows").getBoundingClientRect();
-  const aspect = 1.55;
-  let best = { cols: 1, size: 0 };
+  const grid = $("windows");
+  const box = grid.getBoundingClientRect();
+  const style = getComputedStyle(grid);
+  const rowGap = parseFloat(style.rowGap) || 0;
+  const colGap = parseFloat(style.columnGap) || 0;
+  let best = { cols: 1, width: 0, height: 0 };
   for (let cols = 1; cols <= Math.max(1, count); cols += 1) {
     const rows = Math.ceil(count / cols);
-    const size = Math.min(box.width / cols / aspect, box.height / rows);
-    if (size > best.size) best = { cols, size };
+    const width = (box.width - (cols - 1) * colGap) / cols;
+    const height = Math.min(width / TILE_ASPECT, (box.height - (rows - 1) * rowGap) / rows);
+    if (height > best.height) best = { cols, width, height };
   }
-  $("windows").style.setProperty("--cols", best.cols);
-  $("windows").style.setProperty("--rows", Math.ceil(count / best.cols));
+  grid.style.setProperty("--cols", best.cols);
+  grid.style.setProperty("--tile-h", `${Math.max(0, Math.floor(best.height))}px`);
+  // narrow tiles give the called number half the width (the name then takes two lines)
+  grid.style.setProperty("--head", best.width < 0.3 * Math.min(innerWidth, innerHeight) ? "1fr" : "1.2fr");
+}
+
+function windowTile(w) {
+  return h("div", { class: "tile", dataset: { window: w.number } },
+    h("div", { class: "tile-head" }, h("span", {},
+      h("span", { class: "win-no" }, w.number, h("small", {}, "号")),
+      h("span", { class: "win-name" }, w.name))),
+    h("div", { class: "tile-ticket" }, h("span")),
+    h("div", { class: "tile-status" }, h("span"), " ", h("span", { class: "en" })));
+}
+
+/** A closed window is only its number in the strip (its name is there for screen readers). */
+function closedChip(w) {
+  return h("span", { class: "tile chip", dataset: { window: w.number, state: "closed" } },
+    h("span", { class: "win-no" }, w.number),
+    h("span", { class: "win-name sr-only" }, w.name),
+    h("span", { class: "chip-reason" }));
 }
 
 function buildTiles() {
   const windows = state.visibleWindows();
-  const signature = windows.map((w) => w.number).join(",");
+  const closed = (w) => w.state === "closed";
+  const signature = windows.map((w) => `${w.number}${closed(w) ? "c" : ""}`).join(",");
   if (signature === tileSignature) return;
   tileSignature = signature;
   tiles.clear();
-  const nodes = windows.map((w) => {
-    const tile = h("div", { class: "tile", dataset: { window: w.number } },
-      h("div", { class: "tile-head" },
-        h("span", { class: "win-no" }, w.number, h("small", {}, "号")),
-        h("span", { class: "win-name" }, w.name)),
-      h("div", { class: "tile-ticket" }),
-      h("div", { class: "tile-status" }));
-    tiles.set(w.number, tile);
-    return tile;
-  });
-  $("windows").replaceChildren(...nodes);
-  layoutTiles(nodes.length);
+  const open = [];
+  const chips = [];
+  for (const w of windows) {
+    const node = closed(w) ? closedChip(w) : windowTile(w);
+    (closed(w) ? chips : open).push(node);
+    tiles.set(w.number, node);
+  }
+  $("windows").replaceChildren(...(open.length ? open : [h("div", { class: "no-tiles" },
+    "暂无窗口开放", h("span", { class: "en" }, "No window is open"))]));
+  $("closed-list").replaceChildren(...chips);
+  $("closed").hidden = chips.length === 0;
+  layoutTiles(open.length);
 }
 
 function drawTile(number, flash) {
   const tile = tiles.get(number);
   if (!tile) return;
   const { window: w, ticket, phase } = state.tile(number);
-  tile.dataset.state = w?.state ?? "closed";
-  tile.dataset.phase = phase;
   setText(tile.querySelector(".win-name"), w?.name ?? "");
-  setText(tile.querySelector(".tile-ticket"), ticket?.number ?? "—");
-  const closed = w ? windowLabel(w) : null;
-  const [zh, en] = closed ?? phaseLabel(phase, ticket);
-  setText(tile.querySelector(".tile-status"), en ? `${zh} ${en}` : zh);
+  if (tile.classList.contains("chip")) {
+    setText(tile.querySelector(".chip-reason"), w?.close_reason ?? "");
+    return;
+  }
+  tile.dataset.state = w?.state ?? "open";
+  tile.dataset.phase = phase;
+  const shown = tile.querySelector(".tile-ticket span");
+  setText(shown, ticket?.number ?? "—");
+  shown.style.setProperty("--chars", Math.max(4, shown.textContent.length)); // as wide as fits
+  const [zh, en] = w?.state === "paused" ? pausedLabel(w) : phaseLabel(phase, ticket);
+  const status = tile.querySelector(".tile-status");
+  setText(status.firstChild, zh);
+  setText(status.lastChild, en);
   if (flash) {
     tile.classList.remove("flash");
     void tile.offsetWidth; // restart the animation
@@ -114,22 +148,50 @@ function drawCalling() {
 
 function drawRecent() {
   const portrait = config.layout === "portrait";
-  const rows = state.recentCalls(portrait ? 5 : 8).map((t) => h("li", { dataset: { ticket: t.id } },
-    h("span", { class: "r-number" }, t.number),
-    h("span", { class: "r-arrow" }, "→"),
-    h("span", { class: "r-window" }, `${t.window?.number ?? ""}号${portrait ? "" : "窗口"}`),
-    h("span", { class: "r-time" }, clock.hhmm(t.called_at))));
-  $("recent").replaceChildren(...rows);
+  const list = $("recent");
+  list.replaceChildren(...state.recentCalls(portrait ? 5 : 8).map((t) =>
+    h("li", { dataset: { ticket: t.id } },
+      h("span", { class: "r-number" }, t.number),
+      h("span", { class: "r-arrow" }, "→"),
+      h("span", { class: "r-window" }, `${t.window?.number ?? ""}号${portrait ? "" : "窗口"}`),
+      h("span", { class: "r-time" }, clock.hhmm(t.called_at)))));
+  // Whole rows only, in the room the waiting counts leave: the oldest go first.
+  const box = portrait ? list : list.closest(".panel");
+  while (list.childElementCount > 1 && overflows(box)) list.lastElementChild.remove();
 }
 
+let waitingSignature = "";
+let fitted = ""; // the rows the waiting panel was last fitted for
+
+/** Every service's (or domain's) waiting count stays on screen: rows are rebuilt when the set
+ * of services changes and then shrunk (to 70% at most) until they all fit; counts change in
+ * place. */
 function drawWaiting() {
-  const rows = state.waiting(config.waiting, config.domains).map((r) =>
-    h("li", { dataset: { key: r.key } },
-      r.badge ? h("span", { class: "w-badge" }, r.badge) : null,
-      h("span", { class: "w-name" }, r.name),
-      h("span", { class: "w-count" }, r.waiting, h("small", {}, "人"))));
-  $("waiting").classList.toggle("two-columns", rows.length > 8);
-  $("waiting").replaceChildren(...rows);
+  const rows = state.waiting(config.waiting, config.domains);
+  const list = $("waiting");
+  const signature = rows.map((r) => r.key).join(",");
+  if (signature !== waitingSignature) {
+    waitingSignature = signature;
+    list.replaceChildren(...rows.map((r) =>
+      h("li", { dataset: { key: r.key } },
+        r.badge ? h("span", { class: "w-badge" }, r.badge) : h("span"),
+        h("span", { class: "w-name" }, r.name),
+        h("span", { class: "w-count" }, "", h("small", {}, "人")))));
+    list.classList.toggle("two-columns", rows.length > 6);
+  }
+  rows.forEach((r, i) => { list.children[i].querySelector(".w-count").firstChild.nodeValue = r.waiting; });
+  if (fitted !== signature || overflows(list.closest(".panel"))) fitWaiting();
+  fitted = signature;
+}
+
+function fitWaiting() {
+  const panel = $("waiting").closest(".panel");
+  let scale = 1;
+  panel.style.setProperty("--wscale", "1");
+  while (scale > 0.71 && overflows(panel)) {
+    scale -= 0.05;
+    panel.style.setProperty("--wscale", scale.toFixed(2));
+  }
 }
 
 function drawNotice() {
@@ -151,8 +213,8 @@ function drawAll() {
   buildTiles();
   for (const number of tiles.keys()) drawTile(number, false);
   drawCalling();
-  drawRecent();
   drawWaiting();
+  drawRecent();
   drawNotice();
 }
 
@@ -184,18 +246,16 @@ function onSnapshot(snap) {
 function onEvent(name, data) {
   if (!state.ready) return;
   const call = state.applyEvent(name, data);
-  if (name.startsWith("window.")) buildTiles();
-  const number = data.window?.number ?? data.ticket?.window?.number;
+  // Any tile may change: a window opened or closed, a ticket shown at another window moved on.
+  buildTiles();
+  for (const number of tiles.keys()) drawTile(number, false);
   if (call && state.inZone(call.window?.number)) {
     latest = call;
     drawTile(call.window.number, true);
     drawCalling();
-    drawRecent();
     voice?.enqueue(call.ticket.number, call.window.number);
-  } else if (number !== undefined && number !== null) {
-    drawTile(number, false);
-    if (name.startsWith("ticket.")) drawRecent();
   }
+  if (name.startsWith("ticket.")) drawRecent();
   if (data.queues) drawWaiting();
   if (name === "display.notice") drawNotice();
   rendered(name, call?.ticket ?? data.ticket);
@@ -214,6 +274,10 @@ function onStatus(status, message) {
   }
 }
 
+// The tiles' room changes with the closed strip, the side and the window: fit them again.
+new ResizeObserver(() => layoutTiles($("windows").querySelectorAll(".tile").length))
+  .observe($("windows"));
+
 /** The hall's midnight: yesterday's calls leave the tiles, the banner and the recent list. */
 clock.onNewDay = () => {
   if (!state.ready) return;
@@ -226,7 +290,7 @@ clock.onNewDay = () => {
 document.body.classList.add(`layout-${config.layout}`);
 clock.tick((date, time) => { setText($("date"), date); setText($("clock"), time); });
 setInterval(drawNotice, 5000);
-window.addEventListener("resize", () => { tileSignature = ""; buildTiles(); drawAll(); });
+window.addEventListener("resize", () => { tileSignature = ""; fitted = ""; drawAll(); });
 $("sound").addEventListener("click", () => voice?.unlock());
 if (voice) voice.probe();
 drawHeader();
