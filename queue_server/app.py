@@ -15,6 +15,7 @@ from typing import Any
 from apiflask import APIFlask
 from flask import abort, send_from_directory
 from flask_socketio import SocketIO
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from display.web import init_display
 
@@ -94,6 +95,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Server:
             'Errors are `{"error": {"code", "message"}}`; see docs/api.md.',
         },
     )
+    if settings.proxies:
+        n = settings.proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.security_schemes = {"BearerAuth": {"type": "http", "scheme": "bearer"}}

@@ -41,6 +41,13 @@ def _server_options(p: argparse.ArgumentParser, *, demo: bool = False) -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)
     p.add_argument("--public-url", help="address printed in ticket QR codes")
+    p.add_argument(
+        "--proxies",
+        type=int,
+        default=int(os.environ.get("ONEWINDOW_PROXIES", "0") or 0),
+        help="reverse proxies in front (deploy/nginx: 1): how many X-Forwarded-For hops to"
+        " believe for the client's address",
+    )
     p.add_argument("--async-mode", choices=("eventlet", "threading"), default="eventlet")
     if demo:  # the emulated kiosk's ports (kiosk/demo.py)
         p.add_argument("--kiosk-port", type=int, help="the kiosk touch page (default 8090)")

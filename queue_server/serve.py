@@ -42,6 +42,7 @@ def main(options: dict[str, Any]) -> int:
         host=options["host"],
         port=options["port"],
         public_url=options.get("public_url"),
+        proxies=options.get("proxies") or 0,
     )
     server = create_app(settings)
     base = settings.public_url or f"http://{settings.host}:{settings.port}"

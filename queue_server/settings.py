@@ -28,6 +28,10 @@ class Settings:
     access_check_seconds: float = 10.0
     cors_origins: list[str] = field(default_factory=list)
     public_url: str | None = None
+    # Reverse proxies in front of the server (nginx of deploy/: 1). Their X-Forwarded-For and
+    # -Proto are believed only this many hops deep: the client address counts failed
+    # sign-ins, so a header sent by a client itself must not be taken for it.
+    proxies: int = 0
 
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'onewindow.db').resolve()}"

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from . import tables as t
 
@@ -31,6 +32,30 @@ class AuthRepository:
 
     def update_user(self, user_id: int, **values: Any) -> None:
         self.conn.execute(update(t.users).where(t.users.c.id == user_id).values(values))
+
+    # failed sign-ins per client address
+    def address_failures(self, address: str) -> Any:
+        q = select(t.sign_in_failures).where(t.sign_in_failures.c.address == address)
+        return self.conn.execute(q).first()
+
+    def locked_address_row(self, address: str, now: datetime) -> Any:
+        """The address's row, made if missing and locked until commit (several workers count
+        one address's failures one at a time)."""
+        dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
+        self.conn.execute(
+            dialect.insert(t.sign_in_failures)
+            .values(address=address, failures=0, first_at=now, locked_until=None)
+            .on_conflict_do_nothing()
+        )
+        q = select(t.sign_in_failures).where(t.sign_in_failures.c.address == address)
+        return self.conn.execute(q.with_for_update()).first()
+
+    def update_address(self, address: str, **values: Any) -> None:
+        self.conn.execute(
+            update(t.sign_in_failures)
+            .where(t.sign_in_failures.c.address == address)
+            .values(values)
+        )
 
     # sessions
     def add_session(self, **values: Any) -> None:

@@ -233,6 +233,17 @@ users = Table(
     Column("created_at", Time, nullable=False),
 )
 
+# Failed sign-ins per client address (any username, known or not): enough of them lock the
+# address for a while, so no one can try passwords or probe usernames at speed.
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("address", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("first_at", Time, nullable=False),
+    Column("locked_until", Time),
+)
+
 sessions = Table(
     "sessions",
     metadata,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from apiflask import APIBlueprint
+from flask import request
 
 from ..domain.errors import InvalidRequest
 from ..services import auth as service
@@ -29,13 +30,20 @@ def _me(p: service.Principal) -> dict[str, Any]:
 @bp.output(TokenOut)
 @bp.doc(
     summary="Sign in; clerks give the hall and window they sit at",
-    description="Five wrong passwords lock the account for 15 minutes. One clerk per window:"
-    " another clerk's live session there answers 409 window_taken unless `takeover`.",
-    responses=refuses(400, 401, 403, 404, 409),
+    description="Five wrong passwords lock the account for 15 minutes; twenty failed sign-ins"
+    " from one address lock the address (429). One clerk per window: another clerk's live"
+    " session there answers 409 window_taken unless `takeover`.",
+    responses=refuses(400, 401, 403, 404, 409, 429),
 )
 def login(body: LoginIn) -> dict[str, Any]:
     result = service.sign_in(
-        runtime(), body.username, body.password, body.hall, body.window, body.takeover
+        runtime(),
+        body.username,
+        body.password,
+        body.hall,
+        body.window,
+        body.takeover,
+        address=request.remote_addr,
     )
     return {
         "token": result.token,

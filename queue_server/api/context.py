@@ -25,6 +25,7 @@ REFUSALS = {
     403: "not allowed: another hall, window or role",
     404: "no such hall, window, ticket or record",
     409: "refused in the present state: the error's code says why (e.g. nothing_waiting)",
+    429: "too many failed sign-ins from this address: wait the minutes the message names",
 }
 SESSION_COOKIE = "ow_session"
 CSRF_HEADER = "X-CSRF-Token"

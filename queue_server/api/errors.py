@@ -18,6 +18,7 @@ STATUS = {
     "not_found": 404,
     "conflict": 409,
     "limit": 409,
+    "throttled": 429,
 }
 HTTP_CODES = {
     400: "invalid_request",
@@ -28,6 +29,7 @@ HTTP_CODES = {
     409: "conflict",
     413: "too_large",
     415: "unsupported_media_type",
+    429: "too_many_attempts",
     500: "internal_error",
 }
 

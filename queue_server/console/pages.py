@@ -195,6 +195,7 @@ def create_session() -> tuple[Response, int]:
         hall,
         int(window) if window else None,
         takeover=data.get("takeover") is True,
+        address=request.remote_addr,
     )
     nxt = str(data.get("next") or "")
     target = nxt if nxt.startswith("/console/") and result.principal.window is None else ""

@@ -9,7 +9,7 @@ from typing import ClassVar
 class DomainError(Exception):
     code: ClassVar[str] = "domain_error"
     kind: ClassVar[str] = (
-        "conflict"  # invalid | not_found | conflict | limit | forbidden | unauthorized
+        "conflict"  # invalid | not_found | conflict | limit | forbidden | unauthorized | throttled
     )
 
     def __init__(self, message: str, **details: object):
@@ -87,6 +87,11 @@ class IdRequired(DomainError):
 class Forbidden(DomainError):
     code = "forbidden"
     kind = "forbidden"
+
+
+class TooManyAttempts(DomainError):
+    code = "too_many_attempts"
+    kind = "throttled"
 
 
 class Unauthorized(DomainError):

@@ -23,6 +23,7 @@ from ..domain.errors import (
     Forbidden,
     InvalidRequest,
     NotFound,
+    TooManyAttempts,
     Unauthorized,
     WindowTaken,
 )
@@ -31,8 +32,12 @@ from .events import window_event
 from .runtime import Runtime
 
 SESSION_HOURS = 12
-MAX_FAILED_LOGINS = 5
+MAX_FAILED_LOGINS = 5  # in a row, per account
 LOCKOUT_MINUTES = 15
+# per client address, whatever the usernames (known or not): probing accounts or guessing
+# passwords at speed stops there
+MAX_ADDRESS_FAILURES = 20
+ADDRESS_WINDOW = timedelta(minutes=15)
 
 
 class Role(StrEnum):
@@ -214,17 +219,23 @@ def sign_in(
     hall: str | None = None,
     window: int | None = None,
     takeover: bool = False,
+    address: str | None = None,
 ) -> SignIn:
-    """Sign in; a clerk sits at one window. One person sits at one window at a time (signing
-    in at another ends the sessions at the first), and one clerk at a window: a window where
-    another clerk is signed in is refused (`window_taken`) unless `takeover`, which ends the
-    other clerk's sessions there."""
+    """Sign in from the client `address`; a clerk sits at one window. One person sits at one
+    window at a time (signing in at another ends the sessions at the first), and one clerk at
+    a window: a window where another clerk is signed in is refused (`window_taken`) unless
+    `takeover`, which ends the other clerk's sessions there."""
     now = rt.clock.now()
     bad = Unauthorized("用户名或密码错误 / wrong username or password")
     with rt.uow() as uow:
+        if address:
+            _refuse_locked_address(uow, address, now)
         user = uow.auth.user_by_name(username)
         if user is None or not user.active:
             check_password_hash(generate_password_hash("x"), password)  # same time either way
+            _failed_from(uow, address, now)
+            uow.audit(now, "auth.failed", username[:80], detail={"known": False})
+            uow.commit()
             raise bad
         if user.locked_until is not None and user.locked_until > now:
             minutes = max(1, math.ceil((user.locked_until - now).total_seconds() / 60))
@@ -240,6 +251,7 @@ def sign_in(
             uow.auth.update_user(
                 user.id, failed_logins=0 if locked else failed, locked_until=locked
             )
+            _failed_from(uow, address, now)
             uow.audit(now, "auth.failed", username, detail={"locked": locked is not None})
             uow.commit()
             raise bad
@@ -285,6 +297,33 @@ def sign_in(
         rt.access_revoked()  # sessions ended at other windows lose their live connections
     principal = Principal(user.username, "user", user.role, halls, seat, token_hash(token))
     return SignIn(token, csrf, principal, expires)
+
+
+def _refuse_locked_address(uow: UnitOfWork, address: str, now: Any) -> None:
+    row = uow.auth.address_failures(address)
+    if row is not None and row.locked_until is not None and row.locked_until > now:
+        minutes = max(1, math.ceil((row.locked_until - now).total_seconds() / 60))
+        raise TooManyAttempts(
+            f"此设备登录失败次数过多，请{minutes}分钟后再试"
+            f" / too many failed sign-ins from this device: try again in {minutes} minute(s)",
+            minutes=minutes,
+        )
+
+
+def _failed_from(uow: UnitOfWork, address: str | None, now: Any) -> None:
+    """Count a failed sign-in against the client's address; enough within the window lock
+    the address for LOCKOUT_MINUTES."""
+    if not address:
+        return
+    row = uow.auth.locked_address_row(address, now)
+    fresh = row.failures == 0 or now - row.first_at > ADDRESS_WINDOW
+    failures = 1 if fresh else row.failures + 1
+    if failures >= MAX_ADDRESS_FAILURES:
+        locked = now + timedelta(minutes=LOCKOUT_MINUTES)
+        uow.auth.update_address(address, failures=0, first_at=now, locked_until=locked)
+    else:
+        first_at = now if fresh else row.first_at
+        uow.auth.update_address(address, failures=failures, first_at=first_at, locked_until=None)
 
 
 def _take_seat(

@@ -90,6 +90,81 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(api):
     assert login(api, "li").status_code == 200
 
 
+def from_address(api, address: str, username: str, password: str = PASSWORD, **headers):
+    return api.post(
+        "auth/login",
+        json={"username": username, "password": password},
+        headers=headers,
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def test_twenty_failures_from_one_address_lock_the_address(api):
+    """Whatever the usernames, known or not: probing accounts or guessing passwords from one
+    place stops after twenty failures for fifteen minutes; other places are not affected."""
+    api.create_user("li", "manager", ["main"])
+    for n in range(19):
+        api.error(from_address(api, "10.0.0.7", f"nobody{n}", "guess"), 401, "unauthorized")
+    api.error(from_address(api, "10.0.0.7", "li", "guess"), 401, "unauthorized")
+    for who, password in (("li", PASSWORD), ("nobody", "guess")):
+        api.error(
+            from_address(api, "10.0.0.7", who, password),
+            429,
+            "too_many_attempts",
+            "from this device",
+            "15 minute(s)",
+        )
+    # a header a client writes itself is not believed without a proxy in front
+    api.error(
+        from_address(api, "10.0.0.7", "li", **{"X-Forwarded-For": "192.0.2.1"}),
+        429,
+        "too_many_attempts",
+    )
+    # the consoles' sign-in counts the same way
+    resp = api.client.post(
+        "/console/session",
+        json={"username": "li", "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "10.0.0.7"},
+    )
+    assert resp.status_code == 429
+    assert from_address(api, "10.0.0.8", "li").status_code == 200
+    api.clock.advance(minutes=15, seconds=1)
+    assert from_address(api, "10.0.0.7", "li").status_code == 200
+
+
+def test_behind_a_proxy_the_forwarded_address_counts(api_server, clock, tmp_path, db_url):
+    from queue_server.app import create_app
+    from queue_server.settings import Settings
+
+    settings = Settings(
+        config_path=api_server.settings.config_path,
+        database_url=db_url,
+        secret_key=api_server.settings.secret_key,
+        data_dir=tmp_path / "proxied",
+        day_close_interval=0,
+        access_check_seconds=0,
+        proxies=1,
+    )
+    proxied = create_app(settings, clock=clock)
+    try:
+        client = proxied.app.test_client()
+
+        def attempt(forwarded: str):
+            return client.post(
+                "/api/v1/auth/login",
+                json={"username": "nobody", "password": "guess"},
+                headers={"X-Forwarded-For": forwarded},
+                environ_base={"REMOTE_ADDR": "127.0.0.1"},  # nginx
+            )
+
+        for _ in range(20):
+            assert attempt("198.51.100.4").status_code == 401
+        assert attempt("198.51.100.4").status_code == 429
+        assert attempt("198.51.100.5").status_code == 401  # another client behind the proxy
+    finally:
+        proxied.runtime.store.dispose()
+
+
 def test_clerks_sign_in_at_a_window_of_their_hall(api):
     api.create_user("wang", "clerk", ["main"])
     for extra in ({}, {"hall": "main"}, {"window": 2}):
