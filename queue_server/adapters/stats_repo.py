@@ -87,14 +87,6 @@ class StatsRepository:
         )
         return {self.dir.code(sid): int(n) for sid, n in self.conn.execute(q)}
 
-    def suspended_at(self, hall: str, window: int) -> list[Any]:
-        q = (
-            select(T.c.public_id)
-            .where(T.c.hall == hall, T.c.window == window, T.c.state == "suspended")
-            .order_by(T.c.queued_at)
-        )
-        return [r.public_id for r in self.conn.execute(q)]
-
     def last_finished_at(self, hall: str, window: int, since: datetime) -> str | None:
         """The public id of the ticket this window finished last (since `since`)."""
         q = (

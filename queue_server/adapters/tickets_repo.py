@@ -238,6 +238,15 @@ class TicketRepository:
         row = self.conn.execute(q.limit(1)).first()
         return self._to_ticket(row) if row else None
 
+    def suspended_at(self, hall: str, window: int) -> list[Ticket]:
+        """Tickets suspended at a window, longest waiting first."""
+        q = (
+            select(T)
+            .where(T.c.hall == hall, T.c.window == window, T.c.state == "suspended")
+            .order_by(T.c.queued_at)
+        )
+        return [self._to_ticket(r) for r in self.conn.execute(q)]
+
     def open_before(self, hall: str, day: date) -> list[Ticket]:
         q = select(T).where(T.c.hall == hall, T.c.service_day < day, T.c.state.in_(_OPEN))
         return [self._to_ticket(r) for r in self.conn.execute(q)]

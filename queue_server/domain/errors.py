@@ -56,6 +56,19 @@ class WindowTaken(DomainError):
     code = "window_taken"
 
 
+class NotServedThere(DomainError):
+    """A ticket sent to a window that does not serve its service would wait for nobody."""
+
+    code = "window_not_serving"
+
+
+class AmbiguousNumber(DomainError):
+    """Digits alone name tickets of several services (or several tickets are suspended):
+    the caller chooses one (`details.candidates`)."""
+
+    code = "ambiguous_number"
+
+
 class ServiceClosed(DomainError):
     code = "service_closed"
 

@@ -9,15 +9,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..adapters.stats_repo import StatsRepository
 from ..adapters.uow import UnitOfWork
 from ..domain.errors import (
+    AmbiguousNumber,
     ConcurrentUpdate,
-    DomainError,
     InvalidRequest,
     InvalidTransition,
     NotFound,
     NothingWaiting,
+    NotServedThere,
     WindowBusy,
     WindowNotOpen,
 )
@@ -33,19 +33,6 @@ from .views import ticket_view
 CLAIM_ATTEMPTS = 8
 _NUMBER = re.compile(r"^\s*([A-Za-z]{1,2})\s*0*(\d{1,5})\s*$")
 _DIGITS = re.compile(r"^\s*0*(\d{1,5})\s*$")
-
-
-class AmbiguousNumber(DomainError):
-    """Digits alone name tickets of several services (or several tickets are suspended):
-    the caller chooses one (`details.candidates`)."""
-
-    code = "ambiguous_number"
-
-
-class NotServedThere(DomainError):
-    """A ticket sent to a window that does not serve its service would wait for nobody."""
-
-    code = "window_not_serving"
 
 
 @dataclass(frozen=True)
@@ -402,8 +389,7 @@ def _suspended(rt: Runtime, uow: UnitOfWork, w: Window, typed: str | None) -> Ti
     services), or without a number the one ticket suspended at this window."""
     if typed and typed.strip():
         return pick_ticket(rt, uow, w, typed, lambda t: t.state is TicketState.SUSPENDED)
-    ids = StatsRepository(uow.conn, rt.directory).suspended_at(w.hall, w.number)
-    tickets = [t for t in map(uow.tickets.get_public, ids) if t is not None]
+    tickets = uow.tickets.suspended_at(w.hall, w.number)
     if not tickets:
         raise InvalidTransition(
             f"{w.label}没有挂起的号码 / no ticket is suspended at window {w.number}",

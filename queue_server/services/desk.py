@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..adapters.stats_repo import StatsRepository
 from ..domain.errors import NotFound
 from .auth import Principal, clerk_of, require_window
 from .runtime import Runtime
@@ -22,12 +21,7 @@ def desk(rt: Runtime, hall: str, number: int, actor: Principal) -> dict[str, Any
             raise NotFound(f"没有{number}号窗口 / there is no window {number}", window=number)
         held = uow.tickets.get(w.current_ticket) if w.current_ticket else None
         counts = queue_counts(rt, uow, hall, set(w.services))
-        repo = StatsRepository(uow.conn, rt.directory)
-        suspended = [
-            full_ticket_view(rt, uow, t)
-            for t in (uow.tickets.get_public(p) for p in repo.suspended_at(hall, number))
-            if t is not None
-        ]
+        suspended = [full_ticket_view(rt, uow, t) for t in uow.tickets.suspended_at(hall, number)]
         current = full_ticket_view(rt, uow, held, w) if held else None
         view = window_view(rt, w, held)
     view["current"] = current
