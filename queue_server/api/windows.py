@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from apiflask import APIBlueprint
+from flask import request
+from pydantic import ValidationError
 
-from ..domain.errors import NotFound
+from ..domain.errors import InvalidRequest, NotFound
 from ..services import calling
 from ..services.calling import WindowRef
 from ..services.windows import change_window
@@ -128,4 +130,22 @@ def _state_route(action: str, summary: str, with_reason: bool = False) -> None:
 _state_route("open", "Open the window")
 _state_route("pause", "Pause the window (a reason is required)", with_reason=True)
 _state_route("resume", "Resume the paused window")
-_state_route("close", "Close the window (it must hold no ticket)")
+
+
+@bp.post("/windows/<window>/close")
+@bp.output(WindowOut)
+@bp.doc(
+    summary="Close the window (it must hold no ticket); an optional body {reason} is shown"
+    " on its sign and the boards",
+    security=BEARER,
+    responses=refuses(400, 403, 404, 409),
+)
+def window_close(window: str) -> dict[str, Any]:
+    # The body is optional (closing without one stays as it was), so it is read here.
+    try:
+        body = ReasonIn.model_validate(request.get_json(silent=True) or {})
+    except ValidationError:
+        raise InvalidRequest(
+            "关窗原因应为不超过200字的文字 / a close reason is a text of 200 characters at most"
+        ) from None
+    return change_window(runtime(), ref(window), user(), "close", body.reason)
