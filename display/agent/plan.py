@@ -151,10 +151,8 @@ class SignPlanner:
         w = self.windows.get(number)
         if w is None:
             return None
-        if w.get("state") == "closed":
-            return sign_text(CLOSED_TEXT)
-        if w.get("state") == "paused":
-            reason = (w.get("pause_reason") or "").strip()
+        if w.get("state") in ("closed", "paused"):
+            reason = (w.get("close_reason") or w.get("pause_reason") or "").strip()
             return sign_text(f"{CLOSED_TEXT}：{reason}" if reason else CLOSED_TEXT)
         ticket = w.get("current") or self.last_call.get(number)
         if ticket:

@@ -40,7 +40,7 @@ class Window:
     state: WindowState = WindowState.CLOSED
     area: str | None = None
     zone: str | None = None
-    pause_reason: str | None = None
+    pause_reason: str | None = None  # why the window is paused, or closed (optional there)
     clerk: str | None = None
     current_ticket: int | None = None
     priority_streak: int = 0
@@ -83,7 +83,8 @@ class Window:
         self._move("resume")
         self._set(pause_reason=None)
 
-    def close(self) -> None:
+    def close(self, reason: str | None = None) -> None:
+        """Close the window; `reason` (e.g. "设备维护") is shown on its sign and the boards."""
         if self.current_ticket is not None:
             raise WindowBusy(
                 f"{self.label}还有正在办理的号码：请先办结、过号或转移"
@@ -92,7 +93,11 @@ class Window:
                 window=self.number,
             )
         self._move("close")
-        self._set(pause_reason=None, clerk=None)
+        self._set(pause_reason=(reason or "").strip() or None, clerk=None)
+
+    @property
+    def close_reason(self) -> str | None:
+        return self.pause_reason if self.state is WindowState.CLOSED else None
 
     def require_open(self) -> None:
         if self.state is not WindowState.OPEN:

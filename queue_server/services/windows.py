@@ -30,7 +30,7 @@ def change_window(
         elif action == "resume":
             w.resume()
         else:
-            w.close()
+            w.close(reason)
         uow.windows.save(w)
         held = uow.tickets.get(w.current_ticket) if w.current_ticket else None
         uow.audit(
@@ -39,7 +39,7 @@ def change_window(
             actor.name,
             hall=w.hall,
             window=w.number,
-            detail={"reason": w.pause_reason} if action == "pause" else None,
+            detail={"reason": w.pause_reason} if w.pause_reason else None,
         )
         uow.record(window_event(rt, f"window.{action}", w, held))
         uow.commit()

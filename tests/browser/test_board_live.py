@@ -103,6 +103,41 @@ def test_a_called_number_stays_until_the_next_call_at_its_window(demo_hall, new_
     assert page.errors == []
 
 
+# What a board shows, tile by tile, the banner, the recent calls and the waiting counts.
+BOARD_TEXT = """() => ({
+  tiles: [...document.querySelectorAll('.tile')].map((t) => [t.dataset.window, t.dataset.state,
+    t.dataset.phase, t.querySelector('.tile-ticket')?.textContent ?? null,
+    t.querySelector('.tile-status')?.textContent ?? null]),
+  calling: document.getElementById('calling-text').textContent,
+  recent: [...document.querySelectorAll('#recent li')].map((li) => li.textContent),
+  waiting: [...document.querySelectorAll('#waiting li')].map((li) => li.textContent),
+})"""
+
+
+def test_a_board_opened_late_shows_what_a_long_connected_one_shows(demo_hall, new_page):
+    for _ in range(18):
+        demo_hall.issue("general")
+    for number in range(1, 8):
+        demo_hall.window(number, "open")
+    live = open_board(new_page, demo_hall)
+    demo_hall.window(3, "call-next")  # A001 at window 3, served and finished
+    demo_hall.window(3, "start")
+    demo_hall.window(3, "complete")
+    demo_hall.window(4, "call-next")  # A002 at window 4, sent on to another service
+    demo_hall.window(4, "transfer", {"service": "certificates"})
+    for _ in range(2):  # 13 calls at the other windows: more than the snapshot's recent list
+        for number in (1, 2, 5, 6, 7, 4):
+            demo_hall.window(number, "call-next")
+            demo_hall.window(number, "start")
+    assert demo_hall.window(1, "call-next")["number"] == "A014"
+    live.wait_for_function("document.getElementById('calling-text').textContent.includes('A014')")
+    assert tile(live, 3).locator(".tile-ticket").inner_text() == "A001"
+    assert tile(live, 3).get_attribute("data-phase") == "done"
+    fresh = open_board(new_page, demo_hall)
+    assert fresh.evaluate(BOARD_TEXT) == live.evaluate(BOARD_TEXT)
+    assert live.errors == [] and fresh.errors == []
+
+
 def test_portrait_zone_board_shows_only_its_windows(demo_hall, new_page, screenshot):
     for _ in range(4):
         demo_hall.issue("general")

@@ -53,6 +53,49 @@ def test_window_sign_follows_its_window(demo_hall, new_page, screenshot):
     assert page.errors == []
 
 
+def test_a_window_closed_with_a_reason_says_why(demo_hall, new_page, screenshot):
+    demo_hall.window(3, "open")
+    sign = open_sign(new_page, demo_hall, 3)
+    board = new_page(1920, 1080)
+    board.goto(demo_hall.board_url())
+    board.wait_for_selector("body[data-ready='1']")
+
+    closed = demo_hall.window(3, "close", {"reason": " 设备维护 "})
+    assert (closed["state"], closed["close_reason"], closed["pause_reason"]) == (
+        "closed",
+        "设备维护",
+        None,
+    )
+    sign.wait_for_function("document.body.dataset.state === 'closed'")
+    assert sign.locator("#state-reason").inner_text() == "已关闭：设备维护"
+    chip = '.chip[data-window="3"]'
+    board.wait_for_function(
+        f"document.querySelector('{chip} .chip-reason')?.textContent === '设备维护'"
+    )
+    assert board.locator(f"#closed {chip} .chip-reason").is_visible()  # "3：设备维护"
+    screenshot(sign, "window-sign-closed-reason")
+
+    # a fresh page (the snapshot) says the same; opening again forgets the reason
+    sign.reload()
+    sign.wait_for_selector("body[data-ready='1']")
+    assert sign.locator("#state-reason").inner_text() == "已关闭：设备维护"
+    assert demo_hall.window(3, "open")["close_reason"] is None
+    sign.wait_for_selector("#sign-state", state="hidden")
+    demo_hall.window(3, "close")  # no body at all: closed without a reason, as before
+    sign.wait_for_function("document.body.dataset.state === 'closed'")
+    assert sign.locator("#state-reason").inner_text() == "请到其他窗口办理"
+    board.wait_for_function(
+        f"document.querySelector('{chip} .chip-reason')?.textContent === ''"
+    )
+
+    demo_hall.window(3, "open")
+    status, body = demo_hall.server.api(
+        "POST", "/api/v1/windows/county-3/close", {"reason": "x" * 201}, demo_hall.manager
+    )
+    assert status == 400 and body["error"]["code"] == "invalid_request", body
+    assert sign.errors == [] and board.errors == []
+
+
 def test_sign_refuses_an_unknown_window(demo_hall, new_page):
     page = new_page(800, 600)
     response = page.goto(

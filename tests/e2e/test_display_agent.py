@@ -101,6 +101,10 @@ def test_the_agent_drives_the_window_signs(hall, signs, tmp_path):
         while not [f for f in signs.frames[frames:] if f.address == 5]:
             assert time.monotonic() < deadline, "the recall did not show the text again"
             time.sleep(0.05)
+        act(hall, 5, "start")
+        act(hall, 5, "complete")
+        act(hall, 5, "close", {"reason": "设备维护"})  # a closed window says why
+        assert signs.wait_for_text(5, "暂停服务：设备维护", 5)
         assert stop(agent) == 0
     finally:
         if agent.poll() is None:
@@ -131,6 +135,45 @@ def test_the_agent_reconnects_after_a_server_restart(hall, signs, tmp_path):
     finally:
         if agent.poll() is None:
             agent.kill()
+
+
+def test_a_restarted_agent_shows_what_the_running_one_showed(hall, signs, tmp_path):
+    """Window 3's last call is finished, then 13 calls elsewhere (more than the snapshot's
+    recent calls): a new agent, on fresh signs, puts up the same texts."""
+    for _ in range(16):
+        hall.api("POST", "/api/v1/halls/county/tickets", {"service": "general"}, hall.kiosk)
+    for number in range(1, 8):
+        act(hall, number, "open")
+    agent = start_agent(hall, signs, tmp_path)
+    log = tmp_path / "agent.log"
+    try:
+        assert signs.wait_for_text(7, "7号 无差别综合窗口", 15), log.read_text()
+        assert act(hall, 3, "call-next")["number"] == "A001"
+        act(hall, 3, "start")
+        act(hall, 3, "complete")
+        for _ in range(2):  # 12 calls at windows 1, 2, 4, 5, 6 and 7, then one more
+            for number in (1, 2, 4, 5, 6, 7):
+                act(hall, number, "call-next")
+                act(hall, number, "start")
+        assert act(hall, 1, "call-next")["number"] == "A014"
+        assert signs.wait_for_text(1, "请A014到1号窗口", 5)
+        running = {n: signs.current_text(n) for n in range(1, 32)}
+        assert running[3] == "请A001到3号窗口" and running[8] == "暂停服务"
+        assert stop(agent) == 0
+    finally:
+        if agent.poll() is None:
+            agent.kill()
+    with LedSignEmulator(range(1, 32)) as fresh:
+        fresh.path = fresh.open_pty()
+        again = start_agent(hall, fresh, tmp_path)
+        try:
+            assert fresh.wait_for_text(31, "暂停服务", 15), log.read_text()
+            assert fresh.wait_for_text(1, "请A014到1号窗口", 5)
+            assert {n: fresh.current_text(n) for n in range(1, 32)} == running
+            assert stop(again) == 0
+        finally:
+            if again.poll() is None:
+                again.kill()
 
 
 def test_the_agent_waits_for_a_server_that_is_not_up_yet(hall, signs, tmp_path):

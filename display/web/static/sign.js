@@ -37,8 +37,10 @@ function draw() {
   } else {
     stateBox.hidden = false;
     setText($("state-zh"), "暂停服务");
-    setText($("state-en"), w.state === "paused" ? "Paused" : "Closed");
-    setText($("state-reason"), w.state === "paused" ? w.pause_reason ?? "" : "请到其他窗口办理");
+    const closed = w.state === "closed";
+    setText($("state-en"), closed ? "Closed" : "Paused");
+    const because = closed && w.close_reason ? `已关闭：${w.close_reason}` : w.pause_reason;
+    setText($("state-reason"), because ?? (closed ? "请到其他窗口办理" : ""));
   }
   counters.renders.push({ number: ticket?.number ?? null, at: performance.now() });
   document.body.dataset.rendered = String(counters.renders.length);

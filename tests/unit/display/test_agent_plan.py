@@ -13,7 +13,8 @@ def window(number, state="open", current=None, zone="a", led=None, reason=None, 
         "name": name,
         "state": state,
         "zone": zone,
-        "pause_reason": reason,
+        "pause_reason": reason if state == "paused" else None,
+        "close_reason": reason if state == "closed" else None,
         "led_address": number if led is None else led,
         "active": True,
         "current": current,
@@ -56,6 +57,7 @@ def test_texts_from_a_snapshot():
                 window(2),  # open, no call yet: its number and name
                 window(3, state="paused", reason="午休"),
                 window(4, state="closed"),
+                window(7, state="closed", reason="设备维护"),
                 window(5),  # open; its last call (completed) is in the last calls
                 window(6, led=None) | {"led_address": None},  # no sign
             ],
@@ -67,6 +69,7 @@ def test_texts_from_a_snapshot():
         2: SignText("2号 综合窗口"),
         3: SignText("暂停服务：午休"),
         4: SignText("暂停服务"),
+        7: SignText("暂停服务：设备维护"),
         5: SignText("请A003到5号窗口"),
     }
 
