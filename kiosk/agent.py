@@ -190,6 +190,9 @@ class KioskAgent:
             "language": page.language,
             "elder_mode": page.elder_mode,
             "hall": {"name": hall.get("name"), "name_en": hall.get("name_en")},
+            # the clock shows the hall's time, not the PC's: the zone the slip prints in
+            # (the server's, once its hall view names one)
+            "timezone": hall.get("timezone") or self.settings.printer.timezone,
         }
 
     def _services(self) -> list[dict[str, Any]]:

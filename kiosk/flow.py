@@ -30,6 +30,7 @@ from typing import Any
 
 from drivers.errors import DriverError
 from drivers.idcard.card import IdCard
+from drivers.idcard.errors import CardError
 from drivers.idcard.privacy import mask_name
 from drivers.input.driver import appointment_ref
 from kiosk.errors import ServerRefused, ServerUnreachable
@@ -245,9 +246,11 @@ class KioskFlow:
 
     def on_card_error(self, error: DriverError) -> None:
         """The reader reports a card it cannot read once, whatever the screen: remember it
-        until the card is lifted, and say so when a service is (or was) chosen."""
+        until the card is lifted, and say so when a service is (or was) chosen. (A damaged
+        frame is shown only while a card is awaited: it may come from the cable, not a card.)"""
         with self._lock:
-            self._unreadable = error
+            if isinstance(error, CardError):
+                self._unreadable = error
             waiting = self.state.screen is Screen.TAP_CARD and not self._busy
             service = self.state.service
         if waiting:

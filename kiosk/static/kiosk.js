@@ -5,7 +5,7 @@
 (() => {
   const TEXT = window.KIOSK_TEXT;
   const $ = (id) => document.getElementById(id);
-  let config = { idle_seconds: 30, language: "zh", elder_mode: false, hall: {} };
+  let config = { idle_seconds: 30, language: "zh", elder_mode: false, hall: {}, timezone: "Asia/Shanghai" };
   let lang = "zh";
   let elder = false;
   let state = null;
@@ -191,6 +191,22 @@
     if (d.printer != null) parts.push(t("status_printer") + " " + word(d.printer));
     if (d.server != null) parts.push(t("status_server") + " " + word(d.server));
     $("status-line").textContent = parts.join(" · ");
+    // For staff, out of the citizen's way: the printer's warning ("中文 / English"), in the
+    // page's language.
+    const warning = state && state.warning ? String(state.warning).split(" / ") : [];
+    const note = warning.length > 1 && lang === "en" ? warning.slice(1).join(" / ") : warning[0] || "";
+    $("staff-note").textContent = note;
+    show("staff-note", !!note);
+  }
+
+  // The hall's time (its zone from the agent), whatever zone the kiosk PC is set to.
+  function clock() {
+    const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+    try {
+      return new Date().toLocaleTimeString("zh-CN", Object.assign({ timeZone: config.timezone }, options));
+    } catch (e) { // an unknown zone name: the PC's time rather than none
+      return new Date().toLocaleTimeString("zh-CN", options);
+    }
   }
 
   function applyTexts() {
@@ -232,9 +248,7 @@
     document.addEventListener(type, () => { lastTouch = Date.now(); }, { capture: true, passive: true });
   }
   setInterval(() => {
-    const $clock = $("clock");
-    const now = new Date();
-    $clock.textContent = now.toLocaleTimeString("zh-CN", { hour: "2-digit", minute: "2-digit" });
+    $("clock").textContent = clock();
     const screen = state ? state.screen : "home";
     if (screen === "working") { lastTouch = Date.now(); return; }
     const idleMs = config.idle_seconds * 1000;
@@ -278,6 +292,7 @@
     } catch (e) { /* defaults */ }
     lang = config.language;
     elder = config.elder_mode;
+    $("clock").textContent = clock();
     render();
     connect();
     loadServices();

@@ -10,12 +10,15 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "integration"))
+from browserkit import until  # noqa: E402
 from test_kiosk_support import (  # noqa: E402
     KioskHall,
     Page,
@@ -169,6 +172,72 @@ def test_choose_tap_and_take_the_ticket(kiosk, screenshot):
     kiosk.printer.wait_for_ticket(10)
     assert kiosk.text("#done-green").startswith("绿色通道")
     screenshot(b, "kiosk-appointment-done")
+    assert b.errors == []
+
+
+def _box(page: Any, selector: str) -> dict[str, float]:
+    box = page.locator(selector).bounding_box()
+    assert box is not None, selector
+    return box
+
+
+def _fits(page: Any) -> None:
+    """The done screen, whole: its title below the header, "完成" above the status bar."""
+    title = _box(page, "#screen-done h1")
+    finish = _box(page, "#screen-done button[data-action='home']")
+    assert title["y"] >= _box(page, "header")["y"] + _box(page, "header")["height"] - 1
+    assert finish["y"] + finish["height"] <= _box(page, "footer")["y"] + 1
+
+
+def test_hall_time_staff_notes_and_the_elder_ticket(kiosk, screenshot):
+    """The clock shows the hall's time whatever the PC's zone; a paper roll nearly used up
+    is a small note for staff; in elder mode the large number leaves room for the lines
+    under it."""
+    b = kiosk.browser
+    cdp = b.context.new_cdp_session(b)
+    cdp.send("Emulation.setTimezoneOverride", {"timezoneId": "America/New_York"})
+    b.reload()
+    b.wait_for_selector("#domains .tile")
+    assert b.evaluate("new Date().getTimezoneOffset()") in (240, 300)  # the PC's zone
+    shown = until(b, "() => document.getElementById('clock').textContent")
+    now = datetime.now(ZoneInfo("Asia/Shanghai"))
+    expected = {(now + timedelta(minutes=m)).strftime("%H:%M") for m in (-1, 0, 1)}
+    assert shown in expected, (shown, expected)
+
+    kiosk.printer.paper = "near_end"
+    b.locator("#elder-switch").click()
+    b.wait_for_selector("body.elder[data-view='services']")
+    b.locator("button[data-service='tax']").click()
+    kiosk.screen("tap_card")
+    assert kiosk.text("#tap-hint") == "将身份证平放在下方感应区"
+    kiosk.tap(1)
+    kiosk.screen("done")
+    kiosk.printer.wait_for_ticket(10)
+    note = b.locator("#staff-note")
+    note.wait_for()
+    assert note.inner_text().startswith("打印机纸将用完") and "/" not in note.inner_text()
+    size = float(note.evaluate("e => getComputedStyle(e).fontSize").rstrip("px"))
+    assert size < float(b.evaluate("getComputedStyle(document.body).fontSize").rstrip("px"))
+    number, ahead = _box(b, "#done-number"), _box(b, "#done-ahead")
+    assert number["y"] + number["height"] <= ahead["y"] + 1, (number, ahead)
+    assert number["x"] >= 0 and number["x"] + number["width"] <= WIDTH
+    for below in ("#done-area", "#screen-done [data-t='take_ticket']"):
+        line = _box(b, below)
+        assert ahead["y"] + ahead["height"] <= line["y"] + 1, below
+    _fits(b)
+    screenshot(b, "kiosk-elder-done")
+    b.set_viewport_size({"width": HEIGHT, "height": WIDTH})  # a landscape kiosk
+    _fits(b)
+    screenshot(b, "kiosk-elder-done-landscape")
+    b.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+    b.locator("#lang-switch").click()
+    assert b.locator("#staff-note").inner_text().startswith("The paper roll is nearly used up")
+    b.locator("#lang-switch").click()
+    b.locator("#elder-switch").click()
+    kiosk.printer.paper = "ok"
+    kiosk.lift()
+    kiosk.home()
+    assert b.locator("#staff-note").is_hidden()
     assert b.errors == []
 
 
