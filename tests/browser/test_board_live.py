@@ -138,6 +138,43 @@ def test_a_board_opened_late_shows_what_a_long_connected_one_shows(demo_hall, ne
     assert live.errors == [] and fresh.errors == []
 
 
+def test_at_the_halls_midnight_the_board_forgets_the_days_calls(demo_hall, new_page):
+    from datetime import datetime, timedelta
+
+    from testkit import SHANGHAI
+
+    for _ in range(3):
+        demo_hall.issue("general")
+    demo_hall.window(3, "open")
+    demo_hall.window(5, "open")
+    demo_hall.window(3, "call-next")  # A001: served and finished today
+    demo_hall.window(3, "start")
+    demo_hall.window(3, "complete")
+    demo_hall.window(5, "call-next")  # A002: window 5 still holds it at midnight
+    page = new_page(1920, 1080)
+    page.clock.install()  # the page's clock, which a board keeps in step with the server's
+    page.goto(demo_hall.board_url())
+    page.wait_for_selector("body[data-ready='1']")
+    assert tile(page, 3).locator(".tile-ticket").inner_text() == "A001"
+    assert page.locator("#recent li").count() == 2
+
+    now = datetime.now(SHANGHAI)
+    midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), SHANGHAI)
+    page.clock.set_system_time(midnight - timedelta(seconds=2))
+    page.wait_for_function("document.getElementById('clock').textContent.startsWith('23:59')")
+    assert tile(page, 3).locator(".tile-ticket").inner_text() == "A001"  # still the same day
+    page.wait_for_function(
+        "document.querySelector('.tile[data-window=\"3\"] .tile-ticket').textContent === '—'",
+        timeout=5000,
+    )
+    assert page.locator("#clock").inner_text().startswith("00:00")
+    assert tile(page, 5).locator(".tile-ticket").inner_text() == "A002"  # held: still there
+    assert tile(page, 5).get_attribute("data-phase") == "called"
+    assert page.locator("#recent li").count() == 0
+    assert page.locator("#calling-text").inner_text() == "—"
+    assert page.errors == []
+
+
 def test_portrait_zone_board_shows_only_its_windows(demo_hall, new_page, screenshot):
     for _ in range(4):
         demo_hall.issue("general")
