@@ -272,6 +272,34 @@ def test_staff_reprint_from_the_manager_prints_at_the_kiosk(kiosk_hall, tmp_path
         r.close()
 
 
+def test_a_usb_printer_it_cannot_reach_stops_issuing_on_a_clear_screen(
+    kiosk_hall, tmp_path, caplog
+):
+    """Without libusb (this machine) pyusb raised a ValueError out of the printer's status:
+    the agent's housekeeping and the citizen's request failed with a traceback."""
+    caplog.set_level("INFO")
+    settings = (
+        KioskSettings()
+        .replace("server", url=kiosk_hall.url, hall=HALL, live_events=False)
+        .replace("page", port=0)
+        .replace("printer", kind="usb", usb_vendor_id=0x0416, usb_product_id=0x5011)
+        .replace("storage", data_dir=str(tmp_path / "data"))
+    )
+    before = kiosk_hall.waiting("tax")
+    with KioskAgent(settings, kiosk_hall.kiosk) as agent:
+        page = Page(agent.url)
+        page.select("tax")
+        page.wait("tap_card")
+        assert page.post("/api/no-card", {}) == 202
+        error = page.wait("error")
+        assert error["error"]["code"] == "printer_unavailable"
+        assert error["devices"]["printer"] == "unavailable"
+        time.sleep(1.2)  # a round of housekeeping
+    assert kiosk_hall.waiting("tax") == before
+    assert [r.getMessage() for r in caplog.records if r.exc_info] == []
+    assert "install libusb-1.0-0" in caplog.text or "USB" in caplog.text  # the log says why
+
+
 def test_daily_cap_and_closed_service_screens(rig):
     rig.page.select("pension")  # one ticket a day, and no other test takes it
     rig.page.wait("tap_card")
