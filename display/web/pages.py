@@ -4,7 +4,8 @@
 - `/display/sign?hall=county&window=3&token=...`
 - `/t/<ticket id>`: the citizen's phone (the QR on the slip); the ticket id is the capability,
   also to rate the service once (`POST /api/v1/tickets/<id>/evaluate`, no token)
-- `/display/voice/<hall>/<window>/<number>.wav?token=...`: one call-out as WAV
+- `/display/voice/<hall>/<window>/<number>.wav?token=...[&once=1]`: one call-out as WAV, for a
+  ticket called to that window today
 
 Pages are plain HTML, CSS and ES modules (no build step); live data comes over Socket.IO.
 """
@@ -12,6 +13,7 @@ Pages are plain HTML, CSS and ES modules (no build step); live data comes over S
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, render_template, request, send_file
@@ -26,6 +28,7 @@ from queue_server.services import tickets as ticket_service
 from queue_server.services.auth import authenticate, require_hall
 from queue_server.services.evaluation import LEVELS
 from queue_server.services.runtime import Runtime
+from queue_server.services.views import day_start
 
 log = logging.getLogger(__name__)
 bp = Blueprint(
@@ -186,18 +189,25 @@ def status(ticket_id: str) -> Any:
 
 @bp.get("/display/voice/<hall>/<int:window>/<number>.wav")
 def voice(hall: str, window: int, number: str) -> Any:
-    """One call-out as WAV: the hall's template and repeats, rendered once, then cached."""
+    """One call-out as WAV: the hall's template and repeats (`?once=1`: said once, for a
+    call-out that waited behind others), rendered once, then cached. Only a ticket called to
+    that window today has one, so a board's token cannot make the server render anything
+    else."""
     rt = _rt()
     _admit(rt, hall)
     with rt.uow(write=False) as uow:
         live = uow.windows.get(hall, window)
-    name = live.name if live is not None and live.active else None
-    phrase = hall_phrase(rt.hall(hall), window, number, name) if name is not None else None
+        called = uow.tickets.was_called(hall, window, number, day_start(rt, hall))
+    phrase = None
+    if called and live is not None and live.active:
+        phrase = hall_phrase(rt.hall(hall), window, number, live.name)
     if phrase is None:
         raise NotFound(
-            f"{window}号窗口或号码“{number}”不属于本大厅 / no window {window} or no ticket "
-            f"number '{number}' in this hall"
+            f"号码“{number}”今天没有在{window}号窗口叫过 / ticket '{number}' was not called at"
+            f" window {window} today"
         )
+    if request.args.get("once") == "1":
+        phrase = replace(phrase, repeat=1)
     calls = callouts()
     calls.heard(hall)
     try:

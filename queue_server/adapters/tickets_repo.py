@@ -276,6 +276,17 @@ class TicketRepository:
         )
         return dict(self._calls(latest))
 
+    def was_called(self, hall: str, window: int, number: str, since: datetime) -> bool:
+        """Whether ticket `number` ("A001") was called or recalled to `window` since `since`."""
+        q = select(A.c.id).where(
+            A.c.hall == hall,
+            A.c.at >= since,
+            A.c.action.in_(_CALLS),
+            A.c.window == window,
+            A.c.ticket_number == number,
+        )
+        return self.conn.scalar(q.limit(1)) is not None
+
     def _calls(self, audit_ids: Any) -> list[tuple[int, Ticket]]:
         q = (
             select(A.c.window.label("called_to"), T)

@@ -1,5 +1,6 @@
 """The audio board in headless Chromium: call-outs play in order, one at a time, each to its
-end; without the kiosk autoplay flag the board asks for a click first; other boards stay
+end, and a burst of calls catches up (waiting call-outs said once, a window's superseded one
+dropped); without the kiosk autoplay flag the board asks for a click first; other boards stay
 silent. A hall with a short template keeps each call-out around three seconds."""
 
 from __future__ import annotations
@@ -14,13 +15,12 @@ AUTOPLAY = "--autoplay-policy=no-user-gesture-required"
 NO_AUTOPLAY = "--autoplay-policy=document-user-activation-required"
 
 
-@pytest.fixture
-def short_voice_hall(hall_server, tmp_path):
-    """The busy test hall, saying only "<number>号" once after the chime."""
+def voice_hall(hall_server, tmp_path, repeat: int):
+    """The busy test hall, saying only "<number>号" `repeat` times after the chime."""
     text = (ROOT / "tests" / "fixtures" / "queue" / "busy.toml").read_text(encoding="utf-8")
     text = text.replace(
         "[defaults]\n",
-        '[defaults]\nannouncement_template = "{number}号"\nannounce_repeat = 1\n',
+        f'[defaults]\nannouncement_template = "{{number}}号"\nannounce_repeat = {repeat}\n',
         1,
     )
     config = tmp_path / "short-voice.toml"
@@ -32,6 +32,11 @@ def short_voice_hall(hall_server, tmp_path):
     server.start()
     server.manager = server.sign_in("manager-1", password)
     return server
+
+
+@pytest.fixture
+def short_voice_hall(hall_server, tmp_path):
+    return voice_hall(hall_server, tmp_path, repeat=1)
 
 
 def act(server, window: int, action: str) -> dict:
@@ -80,6 +85,49 @@ def test_call_outs_play_in_order_one_at_a_time(short_voice_hall, launch_browser,
         assert after["started"] >= before["ended"]  # never cut off by the next call
     for v in log:
         assert 1500 < v["ended"] - v["started"] < 8000  # chime and "A零零一号", played to the end
+    assert page.errors == []
+
+
+def test_a_burst_of_calls_is_said_in_order_and_catches_up(
+    hall_server, tmp_path, launch_browser, new_page
+):
+    """Four windows call at once: the first call-out is said in full (the chime, the number
+    twice), the ones that waited once each; a window's newer call (the next ticket, or a
+    recall) drops its call-out still waiting and takes its turn at the end."""
+    server = voice_hall(hall_server, tmp_path, repeat=2)
+    issue(server, 6)
+    for window in (1, 2, 3, 4):
+        act(server, window, "open")
+    page = new_page(1280, 720, browser_=launch_browser([AUTOPLAY]))
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url) if "/display/voice/" in r.url else None)
+    page.goto(f"{server.url}/display/board?hall=busy&audio=1&token={server.board}")
+    page.wait_for_selector("body[data-ready='1']")
+
+    for window in (1, 2, 3, 4):  # A001..A004, all at once
+        act(server, window, "call-next")
+    page.wait_for_function("window.__onewindow.voice.length === 4")
+    page.wait_for_function("window.__voice.current && window.__voice.current.number === 'A001'")
+    act(server, 2, "start")
+    assert act(server, 2, "call-next")["number"] == "A005"  # A002 (waiting) is not said now
+    act(server, 3, "recall")  # A003 again: its waiting call-out moves to the end
+    page.wait_for_function(
+        "window.__onewindow.voice.length === 6"
+        " && window.__onewindow.voice.every(v => v.ended || v.dropped)",
+        timeout=40000,
+    )
+    log = voice_log(page)
+    said = [(v["number"], v["window"], v["once"]) for v in log if "ended" in v]
+    assert said == [("A001", 1, False), ("A004", 4, True), ("A005", 2, True), ("A003", 3, True)]
+    assert [(v["number"], v["window"]) for v in log if "dropped" in v] == [("A002", 2), ("A003", 3)]
+    played = [v for v in log if "ended" in v]
+    assert all("error" not in v for v in played), played
+    for before, after in zip(played, played[1:], strict=False):
+        assert after["started"] >= before["ended"]  # one at a time, each to its end
+    full = played[0]["ended"] - played[0]["started"]
+    for v in played[1:]:  # said once: the chime and the number, about a second and a half less
+        assert 1500 < v["ended"] - v["started"] < full - 1000, (full, v)
+    assert sum("once=1" in url for url in fetched) == 3 and len(fetched) == 4
     assert page.errors == []
 
 

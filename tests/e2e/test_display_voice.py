@@ -34,11 +34,37 @@ def demo(hall_server):
     server = hall_server(config=DEMO_TOML)
     server.board = server.device("board-1", "board", "county")
     server.other_hall = server.device("board-hr", "board", "hr")
+    server.kiosk = server.device("kiosk-1", "kiosk", "county")
+    server.password = server.user("manager-1", "manager", ["county", "vehicle"])
     return server
 
 
-def test_the_call_out_for_a001_at_window_3_is_a_plausible_wav(demo):
+def serve(demo):
     demo.start()
+    demo.manager = demo.sign_in("manager-1", demo.password)
+    return demo
+
+
+def issue(demo, service: str, hall: str = "county", kiosk: str | None = None, **body) -> None:
+    path = f"/api/v1/halls/{hall}/tickets"
+    status, reply = demo.api("POST", path, {"service": service, **body}, kiosk or demo.kiosk)
+    assert status == 201, reply
+
+
+def act(demo, window: int, action: str, hall: str = "county") -> dict:
+    status, reply = demo.api(
+        "POST", f"/api/v1/windows/{hall}-{window}/{action}", None, demo.manager
+    )
+    assert status == 200, reply
+    return reply
+
+
+def test_the_call_out_for_a001_at_window_3_is_a_plausible_wav(demo):
+    serve(demo)
+    issue(demo, "general")
+    issue(demo, "certificates")
+    act(demo, 3, "open")
+    assert act(demo, 3, "call-next")["number"] == "A001"
     url = f"{demo.url}/display/voice/county/3/A001.wav?token={demo.board}"
     status, headers, body = fetch(url)
     assert status == 200, body[:300]
@@ -65,21 +91,47 @@ def test_the_call_out_for_a001_at_window_3_is_a_plausible_wav(demo):
     assert again[0] == 200 and again[2] == body  # the same phrase comes from the cache
     assert time.monotonic() - started < 2.0
     assert len(list((demo.data_dir / "voice").glob("*.wav"))) == 1
-    # another hall's template and number render another file
-    status, _, other = fetch(f"{demo.url}/display/voice/county/12/T015.wav?token={demo.board}")
-    assert status == 200 and other != body
+    # said once (a call-out that waited behind others on the audio board): chime and sentence
+    status, _, once = fetch(url + "&once=1")
+    with wave.open(io.BytesIO(once)) as wav:
+        assert 4.0 < wav.getnframes() / wav.getframerate() < seconds - 3.0
+
+    # B001 called to window 3 here and in the vehicle hall, whose template adds "办理车驾管业务":
+    # the same number and window, another hall's template, another file
+    act(demo, 3, "start")
+    assert act(demo, 3, "call-next")["number"] == "B001"
+    vehicle_board = demo.device("board-vehicle", "board", "vehicle")
+    card = {"id_number": "11010519491231002X", "name": "王小明"}
+    issue(
+        demo, "driving_licence", "vehicle", demo.device("kiosk-v", "kiosk", "vehicle"), id_card=card
+    )
+    act(demo, 3, "open", "vehicle")
+    assert act(demo, 3, "call-next", "vehicle")["number"] == "B001"
+    status, _, here = fetch(f"{demo.url}/display/voice/county/3/B001.wav?token={demo.board}")
+    assert status == 200
+    status, _, there = fetch(f"{demo.url}/display/voice/vehicle/3/B001.wav?token={vehicle_board}")
+    assert status == 200 and there != here and len(there) > len(here)
+    assert len(list((demo.data_dir / "voice").glob("*.wav"))) == 4
 
 
 def test_call_out_refusals(demo):
-    demo.start()
+    """Only a ticket called to that window today has a call-out: a board's token cannot make
+    the server render (and cache) any other number."""
+    serve(demo)
     base = f"{demo.url}/display/voice/county"
+    assert fetch(f"{base}/3/A001.wav?token={demo.board}")[0] == 404  # not called yet
+    issue(demo, "general")
+    act(demo, 3, "open")
+    act(demo, 3, "call-next")  # A001 at window 3
     status, _, body = fetch(f"{base}/3/A001.wav")
     assert status == 403 and b"token" in body
     assert fetch(f"{base}/3/A001.wav?token=dev_forged")[0] == 401
     assert fetch(f"{base}/3/A001.wav?token={demo.other_hall}")[0] == 403
+    status, _, body = fetch(f"{base}/4/A001.wav?token={demo.board}")  # called to another window
+    assert status == 404 and "没有在4号窗口叫过" in body.decode()
+    for other in ("A002", "A999", "X001", "A00%201", "B001"):  # never called today
+        assert fetch(f"{base}/3/{other}.wav?token={demo.board}")[0] == 404, other
     assert fetch(f"{base}/99/A001.wav?token={demo.board}")[0] == 404
-    assert fetch(f"{base}/3/X001.wav?token={demo.board}")[0] == 404  # no service has prefix X
-    assert fetch(f"{base}/3/A00%201.wav?token={demo.board}")[0] == 404
     assert not (demo.data_dir / "voice").exists() or not any(
         (demo.data_dir / "voice").glob("*.wav")
     )
@@ -96,15 +148,17 @@ def test_a_slow_render_does_not_stall_the_server(demo, tmp_path, monkeypatch):
     )
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
-    demo.start()
+    serve(demo)
+    issue(demo, "certificates")
+    act(demo, 5, "open")
+    assert act(demo, 5, "call-next")["number"] == "B001"
     result: dict[str, object] = {}
 
     def render() -> None:
-        started = time.monotonic()
-        result["status"] = fetch(f"{demo.url}/display/voice/county/5/B007.wav?token={demo.board}")[
-            0
-        ]
-        result["seconds"] = time.monotonic() - started
+        begun = time.monotonic()
+        url = f"{demo.url}/display/voice/county/5/B001.wav?token={demo.board}"
+        result["status"] = fetch(url)[0]
+        result["seconds"] = time.monotonic() - begun
 
     worker = threading.Thread(target=render)
     worker.start()
@@ -122,10 +176,8 @@ def test_a_slow_render_does_not_stall_the_server(demo, tmp_path, monkeypatch):
 
 
 def test_calls_are_pre_rendered_once_a_board_plays_audio(demo):
-    kiosk = demo.device("kiosk-1", "kiosk", "county")
-    password = demo.user("manager-1", "manager", ["county"])
-    demo.start()
-    manager = demo.sign_in("manager-1", password)
+    serve(demo)
+    kiosk, manager = demo.kiosk, demo.manager
     voice = demo.data_dir / "voice"
     demo.api("POST", "/api/v1/halls/county/tickets", {"service": "general"}, kiosk)
     demo.api("POST", "/api/v1/windows/county-2/open", token=manager)

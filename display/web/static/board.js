@@ -22,8 +22,9 @@ counters.renders = [];
 counters.voice = [];
 
 const voice = config.audio ? new VoiceQueue({
-  urlFor: (number, window) => `/display/voice/${encodeURIComponent(config.hall)}/${window}/`
-    + `${encodeURIComponent(number)}.wav?token=${encodeURIComponent(config.token)}`,
+  urlFor: (number, window, once) => `/display/voice/${encodeURIComponent(config.hall)}/${window}/`
+    + `${encodeURIComponent(number)}.wav?token=${encodeURIComponent(config.token)}`
+    + (once ? "&once=1" : ""),
   onBlocked: () => { $("sound").hidden = false; },
   onUnblocked: () => { $("sound").hidden = true; },
   log: counters.voice,

@@ -1,8 +1,14 @@
-// Call-outs played one at a time, in order, each to its end: a new call waits in the queue and
-// never cuts off the one being spoken. The audio (chime + sentence x repeats) is one WAV
-// rendered by the hall server. Browsers refuse to play before a user gesture unless started
-// with --autoplay-policy=no-user-gesture-required (kiosk mode); then `onBlocked` shows a
-// "click to enable sound" button and the queue waits for `unlock()`.
+// Call-outs played one at a time, in the order of the calls, each to its end: a new call waits
+// in the queue and never cuts off the one being spoken. The audio (chime + sentence x repeats)
+// is one WAV rendered by the hall server. In a burst the queue keeps up:
+// - a call-out that has to wait behind another is said once (chime + sentence), not the hall's
+//   configured repeats;
+// - a window has at most one call-out waiting, its newest: a newer call at that window (the
+//   next ticket, or the same one recalled) drops the one still waiting, and takes its own turn
+//   at the end of the queue.
+// Browsers refuse to play before a user gesture unless started with
+// --autoplay-policy=no-user-gesture-required (kiosk mode); then `onBlocked` shows a "click to
+// enable sound" button and the queue waits for `unlock()`.
 
 // 0.1 s of silence, to find out at start-up whether sound may play.
 function silentWav() {
@@ -23,7 +29,7 @@ export class VoiceQueue {
     this.urlFor = urlFor;
     this.onBlocked = onBlocked;
     this.onUnblocked = onUnblocked;
-    this.log = log; // {key, number, window, queued, started, ended, error}
+    this.log = log; // {key, number, window, once, queued, started, ended, error, dropped}
     this.queue = [];
     this.current = null;
     this.blocked = false;
@@ -52,12 +58,17 @@ export class VoiceQueue {
     }
   }
 
-  /** Queue a call-out; the same call already waiting (not yet speaking) is not queued twice. */
+  /** Queue a call-out; it replaces the one of its window still waiting, if any. */
   enqueue(number, window) {
-    const key = `${number}@${window}`;
-    if (this.queue.some((item) => item.key === key)) return;
-    const entry = { key, number, window, queued: performance.now() };
+    this.queue = this.queue.filter((item) => {
+      if (item.window !== window) return true;
+      item.dropped = performance.now();
+      return false;
+    });
+    const once = this.current !== null || this.queue.length > 0;
+    const entry = { key: `${number}@${window}`, number, window, once, queued: performance.now() };
     this.log.push(entry);
+    if (this.log.length > 500) this.log.shift();
     this.queue.push(entry);
     this.next();
   }
@@ -69,7 +80,7 @@ export class VoiceQueue {
     const item = this.queue.shift();
     if (!item) return;
     this.current = item;
-    this.audio.src = this.urlFor(item.number, item.window);
+    this.audio.src = this.urlFor(item.number, item.window, item.once);
     const playing = this.audio.play();
     playing.then(() => { item.started = performance.now(); }).catch((err) => {
       if (this.current !== item) return;
