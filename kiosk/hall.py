@@ -69,24 +69,15 @@ class HallClient:
         status, ticket = self._call("POST", f"/halls/{_q(self.hall)}/tickets", body)
         return ticket, status == 201
 
-    def find_issued(self, service: str, idempotency_key: str) -> dict[str, Any] | None:
-        """The ticket an earlier issue request with this key got, or None if it got none.
-
-        The server has no lookup by key; it answers a repeated key with the first ticket
-        before it looks at anything else. So the question is an issue request with the same
-        key and a document number that can never be valid (its check character is wrong):
-        with a ticket under the key, that ticket comes back (200); without one, the number is
-        refused and nothing is issued. No personal data is sent."""
-        body = {"service": service, "idempotency_key": idempotency_key, "id_card": _NO_ONE}
+    def find_issued(self, idempotency_key: str) -> dict[str, Any] | None:
+        """The ticket an earlier issue request with this key got, or None if it got none."""
+        path = f"/halls/{_q(self.hall)}/tickets/by-key/{_q(idempotency_key)}"
         try:
-            status, ticket = self._call("POST", f"/halls/{_q(self.hall)}/tickets", body)
+            return self._call("GET", path)[1]
         except ServerRefused as exc:
-            if exc.code in _NOT_ISSUED:
+            if exc.status == 404:
                 return None
             raise
-        if status == 201:  # the server changed its rules: a ticket now exists, say so
-            log.error("asking for key %s issued ticket %s", idempotency_key, ticket.get("number"))
-        return ticket
 
     def check_in(self, ref: str, card: IdCard | None = None) -> tuple[dict[str, Any], bool]:
         """Check an appointment in; (ticket view, created). Scanning twice gives one ticket."""
@@ -139,13 +130,6 @@ class HallClient:
             # in URLError; a failure while waiting for the answer comes as it is.
             sent = not isinstance(exc, urllib.error.URLError)
             raise ServerUnreachable(f"{method} {path}: {reason}", sent=sent) from None
-
-
-# A resident ID number whose check character is wrong (17 zeros give "1"): never valid.
-_NO_ONE = {"id_number": "000000000000000000", "kind": "resident"}
-# What the server answers that question when no ticket has the key: the number is refused,
-# or the service is closed now (its hours are checked first).
-_NOT_ISSUED = {"invalid_request", "service_closed"}
 
 
 def _q(part: str) -> str:

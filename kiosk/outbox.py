@@ -10,8 +10,8 @@ Two kinds of entry:
   print failure is stored in its place, the entry goes. If the citizen leaves first (or the
   kiosk restarts), the answer may have been lost on the way: the outbox asks the server with
   the same key which ticket it issued, and reports it as not printed, so staff can reprint or
-  cancel it. A key the server never saw issues nothing: the question cannot create a ticket
-  (see `HallClient.find_issued`).
+  cancel it. The question is a read (`GET /halls/{hall}/tickets/by-key/{key}`): it can never
+  create a ticket, and a key the server never saw answers 404.
 
 The file is replayed when the agent starts: nothing waiting is lost by a restart.
 """
@@ -170,7 +170,7 @@ class Outbox:
         failure report takes the pending issue's place, and is sent at once."""
         key, service = entry.row.key or "", entry.row.data["service"]
         try:
-            ticket = self.hall.find_issued(service, key)
+            ticket = self.hall.find_issued(key)
         except ServerUnreachable:
             return False
         except ServerRefused as exc:
@@ -183,7 +183,7 @@ class Outbox:
             return True
         log.warning("ticket %s was issued, but its answer never reached the kiosk: reporting "
                     "it as not printed", ticket["number"])
-        report = self._report("print_failed", ticket, (NOT_PRINTED, 1), settles=key)
+        report = self._report("print_failed", ticket, (NOT_PRINTED, 0), settles=key)
         if self._send(report.row):
             self._forget(report)
         return True  # the pending issue went in the report's transaction

@@ -1,9 +1,11 @@
 """The one module that turns domain events into Socket.IO emits, and serves snapshots.
 
 Rooms: `hall:<hall>` (boards, consoles), `window:<hall>:<number>` (window signs, the clerk's
-console), `ticket:<public id>` (the citizen's phone). A client says what it wants in the
-connect `auth` payload; on every connect (and so on every reconnect) it first receives a
-snapshot, then events. Every event carries a unique `id` so a client can drop a duplicate.
+console), `ticket:<public id>` (the citizen's phone) and, while its ticket waits,
+`queue:<hall>:<service>` (the phone again: one small `queue.moved` when that queue moves, so
+it asks for its new place instead of polling). A client says what it wants in the connect
+`auth` payload; on every connect (and so on every reconnect) it first receives a snapshot, then
+events. Every event carries a unique `id` so a client can drop a duplicate.
 
 Access is checked again while connected: a client whose device token was revoked or whose
 session ended is disconnected (its reconnection is then refused with the reason) at once when
@@ -21,7 +23,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import request
-from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room, rooms
+from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room, leave_room, rooms
 
 from .adapters.access_bus import AccessBus
 from .domain.errors import DomainError, Unauthorized
@@ -33,6 +35,11 @@ from .services.runtime import Runtime
 
 log = logging.getLogger(__name__)
 SNAPSHOT_EVENTS = {"hall.layout_changed", "hall.day_closed"}
+# Events after which the waiting tickets of the services they touch have another place or wait:
+# a ticket left the line or joined it possibly ahead of others (a plain new ticket joins at the
+# end and moves no one), or a window serving them opened or closed.
+QUEUE_MOVES = {"ticket.called", "ticket.cancelled", "ticket.transferred", "ticket.rejoined"}
+WINDOW_MOVES = {"window.open", "window.pause", "window.resume", "window.close"}
 
 
 class Realtime:
@@ -65,17 +72,22 @@ class Realtime:
     def publish(self, events: Iterable[DomainEvent]) -> None:
         """Emit events after their transaction committed (called by the store)."""
         for event in events:
-            message = {
-                "id": f"{self._origin}-{next(self._ids)}",
-                "event": event.name,
-                "hall": event.hall,
-                **event.payload,
-            }
-            self.socketio.emit(event.name, message, to=list(event.targets()))
+            message = {"id": self._next_id(), "event": event.name, "hall": event.hall}
+            self.socketio.emit(event.name, message | event.payload, to=list(event.targets()))
             if event.name in SNAPSHOT_EVENTS:
                 self.socketio.emit(
                     "snapshot", hall_service.snapshot(self.rt, event.hall), to=f"hall:{event.hall}"
                 )
+            for service, waiting in _moved_queues(event).items():
+                moved = {"id": self._next_id(), "event": "queue.moved", "hall": event.hall}
+                self.socketio.emit(
+                    "queue.moved",
+                    moved | {"service": service, "waiting": waiting},
+                    to=_queue_room(event.hall, service),
+                )
+
+    def _next_id(self) -> str:
+        return f"{self._origin}-{next(self._ids)}"
 
     # --- access, checked again while connected ----------------------------------------------
     def check_access(self) -> int:
@@ -152,6 +164,7 @@ class Realtime:
             if auth.get("ticket"):
                 view = ticket_service.get_ticket(self.rt, str(auth["ticket"]))
                 join_room(f"ticket:{view['id']}")
+                _follow_queue(view)
                 emit("ticket.snapshot", view)
                 return
             hall = str(auth.get("hall") or "")
@@ -177,7 +190,10 @@ class Realtime:
         data = data or {}
         try:
             if data.get("ticket"):
-                return ticket_service.get_ticket(self.rt, str(data["ticket"]))
+                view = ticket_service.get_ticket(self.rt, str(data["ticket"]))
+                if f"ticket:{view['id']}" in rooms():
+                    _follow_queue(view)
+                return view
             hall = str(data.get("hall", ""))
             if f"hall:{hall}" not in rooms():
                 return {
@@ -189,6 +205,33 @@ class Realtime:
             return hall_service.snapshot(self.rt, hall)
         except DomainError as exc:
             return {"error": {"code": exc.code, "message": exc.message}}
+
+
+def _queue_room(hall: str, service: str) -> str:
+    return f"queue:{hall}:{service}"
+
+
+def _moved_queues(event: DomainEvent) -> dict[str, int | None]:
+    """The services whose waiting tickets got another place or wait, with the count waiting."""
+    if event.name in QUEUE_MOVES:
+        return {code: q.get("waiting") for code, q in (event.payload.get("queues") or {}).items()}
+    if event.name == "ticket.issued" and (event.payload.get("ticket") or {}).get("priority"):
+        return {code: q.get("waiting") for code, q in (event.payload.get("queues") or {}).items()}
+    if event.name in WINDOW_MOVES:
+        return {s["code"]: None for s in (event.payload.get("window") or {}).get("services", [])}
+    return {}
+
+
+def _follow_queue(view: dict[str, Any]) -> None:
+    """A phone is in the room of its ticket's queue while the ticket waits (a transfer moves it
+    to the new service's room), and in no other."""
+    wanted = _queue_room(view["hall"], view["service"]["code"])
+    waiting = view["state"] == "waiting"
+    for room in rooms():
+        if room.startswith("queue:") and (room != wanted or not waiting):
+            leave_room(room)
+    if waiting:
+        join_room(wanted)
 
 
 def _refused(code: str, message: str) -> ConnectionRefusedError:

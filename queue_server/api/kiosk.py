@@ -21,7 +21,9 @@ class _In(BaseModel):
 
 class PrintFailedIn(_In):
     reason: str = Field("", max_length=200, description="the printer's error, as the kiosk saw it")
-    attempts: int = Field(1, ge=1, le=20)
+    attempts: int = Field(
+        1, ge=0, le=20, description="print attempts made (0: the kiosk never got the ticket)"
+    )
 
 
 class ReprintIn(_In):

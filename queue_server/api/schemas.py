@@ -185,6 +185,7 @@ class HallOut(_Out):
     name_en: str | None
     kind: str
     address: str | None
+    timezone: str = Field(description="the hall's time zone (IANA), e.g. Asia/Shanghai")
     services: int
     windows: int
 

@@ -9,7 +9,7 @@ from flask import Response, current_app, request
 
 from ..domain.tickets import PriorityReason
 from ..services import tickets as service
-from ..services.issuing import IdCardData, IssueTicket, issue_ticket
+from ..services.issuing import IdCardData, IssueTicket, issue_ticket, issued_under_key
 from .context import BEARER, principal, refuses, runtime, user
 from .schemas import IssueIn, ReasonIn, TicketOut
 
@@ -48,6 +48,20 @@ def issue(hall: str, body: IssueIn) -> Response:
     response = current_app.json.response(result.ticket)
     response.status_code = 201 if result.created else 200
     return response
+
+
+@bp.get("/halls/<hall>/tickets/by-key/<key>")
+@bp.output(TicketOut)
+@bp.doc(
+    summary="The ticket an earlier issue request got under an idempotency key",
+    description="For a kiosk (or account) whose answer to the issue request was lost: keys "
+    "belong to whoever sent them, so only the sender finds its ticket. 404 when the request "
+    "never issued one.",
+    security=BEARER,
+    responses=refuses(403, 404),
+)
+def by_key(hall: str, key: str) -> dict[str, Any]:
+    return issued_under_key(runtime(), hall, key, user())
 
 
 @bp.get("/tickets/<ticket_id>")

@@ -16,6 +16,7 @@ def list_halls(rt: Runtime) -> list[dict[str, Any]]:
             "name_en": h.name_en,
             "kind": h.kind,
             "address": h.address,
+            "timezone": str(rt.installation.hall_timezone(h)),
             "services": len(h.services),
             "windows": len(h.windows),
         }

@@ -14,7 +14,13 @@ from drivers.idcard import idnumber
 
 from ..adapters.uow import UnitOfWork
 from ..domain import admission
-from ..domain.errors import DuplicateTicket, Forbidden, IdempotencyConflict, InvalidRequest
+from ..domain.errors import (
+    DuplicateTicket,
+    Forbidden,
+    IdempotencyConflict,
+    InvalidRequest,
+    NotFound,
+)
 from ..domain.privacy import mask_id_number, mask_name
 from ..domain.tickets import PriorityReason, Ticket
 from .auth import Principal, require_issue
@@ -166,6 +172,20 @@ def issue_ticket(
     except IntegrityError as exc:
         return _after_conflict(rt, cmd, key, exc)
     return Issued(view, created=True)
+
+
+def issued_under_key(rt: Runtime, hall: str, key: str, actor: Principal) -> dict[str, Any]:
+    """The ticket an earlier issue request of `actor` got with `key`: a kiosk whose answer was
+    lost learns it this way (keys belong to the device or account that sent them)."""
+    require_issue(actor, hall)
+    rt.hall(hall)
+    with rt.uow(write=False) as uow:
+        ticket = uow.tickets.by_idempotency_key(f"{actor.name}:{key}")
+        if ticket is None or ticket.hall != hall:
+            raise NotFound(
+                f"该请求编号没有取到号码 / no ticket was issued under the key '{key}'", key=key
+            )
+        return full_ticket_view(rt, uow, ticket)
 
 
 def _replayed(rt: Runtime, uow: UnitOfWork, existing: Ticket, cmd: IssueTicket) -> Issued:

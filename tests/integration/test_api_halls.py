@@ -22,6 +22,7 @@ def test_halls_lists_every_hall_with_its_size(api):
     assert halls["main"]["name"] == "测试政务服务中心"
     assert (halls["main"]["services"], halls["main"]["windows"]) == (4, 5)
     assert (halls["branch"]["kind"], halls["branch"]["windows"]) == ("branch", 1)
+    assert halls["main"]["timezone"] == "Asia/Shanghai"
 
 
 def test_services_count_waiting_tickets_and_open_windows(api):

@@ -62,6 +62,20 @@ def test_idempotency_key_in_body_or_header_returns_the_same_ticket(api):
     )
 
 
+def test_a_kiosk_learns_the_ticket_its_key_issued(api):
+    """An answer lost on the way: the kiosk asks by its key, and a read never issues."""
+    made = api.issue("tax", idempotency_key="tap-9")
+    found = api.ok("GET", "halls/main/tickets/by-key/tap-9", "kiosk")
+    assert (found["id"], found["number"]) == (made["id"], "A001")
+    api.error(api.get("halls/main/tickets/by-key/tap-10", "kiosk"), 404, "not_found", "tap-10")
+    # keys belong to the device that sent them
+    api.error(api.get("halls/main/tickets/by-key/tap-9", "kiosk2"), 404, "not_found")
+    api.error(api.get("halls/main/tickets/by-key/tap-9", "board"), 403, "forbidden")
+    api.error(api.get("halls/branch/tickets/by-key/tap-9", "kiosk"), 403, "forbidden")
+    services = {s["code"]: s for s in api.ok("GET", "halls/main/services")["services"]}
+    assert services["tax"]["waiting"] == 1
+
+
 def test_unknown_service_or_hall_is_404(api):
     err = api.error(
         api.post("halls/main/tickets", "kiosk", json={"service": "visa"}),

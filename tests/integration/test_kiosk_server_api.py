@@ -59,7 +59,7 @@ def test_only_a_kiosk_of_the_hall_reports_printing(api):
     api.error(api.post(path, "kiosk_branch", json={}), 403, "forbidden")
     api.error(api.post(path, json={}), 401, "unauthorized")
     api.error(api.post("tickets/nope/print-failed", "kiosk", json={}), 404, "not_found")
-    api.error(api.post(path, "kiosk", json={"attempts": 0}), 400, "invalid_request")
+    api.error(api.post(path, "kiosk", json={"attempts": -1}), 400, "invalid_request")
 
 
 def test_staff_ask_the_issuing_kiosk_to_reprint(api):
