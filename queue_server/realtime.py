@@ -213,12 +213,12 @@ def _queue_room(hall: str, service: str) -> str:
 
 def _moved_queues(event: DomainEvent) -> dict[str, int | None]:
     """The services whose waiting tickets got another place or wait, with the count waiting."""
-    if event.name in QUEUE_MOVES:
-        return {code: q.get("waiting") for code, q in (event.payload.get("queues") or {}).items()}
-    if event.name == "ticket.issued" and (event.payload.get("ticket") or {}).get("priority"):
-        return {code: q.get("waiting") for code, q in (event.payload.get("queues") or {}).items()}
+    payload = event.payload
     if event.name in WINDOW_MOVES:
-        return {s["code"]: None for s in (event.payload.get("window") or {}).get("services", [])}
+        return {s["code"]: None for s in (payload.get("window") or {}).get("services", [])}
+    ahead = event.name == "ticket.issued" and (payload.get("ticket") or {}).get("priority")
+    if event.name in QUEUE_MOVES or ahead:  # a green-channel ticket joins ahead of others
+        return {code: q.get("waiting") for code, q in (payload.get("queues") or {}).items()}
     return {}
 
 

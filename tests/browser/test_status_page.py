@@ -47,24 +47,45 @@ def test_status_page_turns_to_your_turn(demo_hall, new_page, screenshot):
     assert page.errors == []
 
 
-def test_status_page_asks_for_a_fresh_place_in_the_queue(demo_hall, new_page):
-    demo_hall.issue("general")
-    mine = demo_hall.issue("general")
+def test_people_ahead_change_live_when_the_queue_moves(demo_hall, new_page):
+    """No polling and no focus events: a call, a transfer into the queue (keeping its place), a
+    window opening and a cancel each reach the waiting phone within a second or two; a move in
+    another queue does not make it ask."""
+    other = demo_hall.issue("certificates")  # B001, first in the hall
+    first = demo_hall.issue("general")  # A001
+    mine = demo_hall.issue("general")  # A002
     demo_hall.window(3, "open")
     page = open_status(new_page, demo_hall, mine["id"])
+    page.wait_for_selector("body[data-connection='live']")
     assert page.locator("#st-ahead span").inner_text() == "1"
-    demo_hall.window(3, "call-next")  # A001 is called: one fewer ahead of A002
-    # the page refreshes its place over the same connection (every 20 s; here at once)
-    page.evaluate(
-        """() => new Promise((done) => {
-             const before = Number(document.body.dataset.rendered);
-             const poll = setInterval(() => {
-               if (Number(document.body.dataset.rendered) > before) { clearInterval(poll); done(); }
-             }, 50);
-             window.dispatchEvent(new Event("focus"));
-           })"""
+
+    def ahead_becomes(count: int) -> None:
+        page.wait_for_function(
+            f"document.querySelector('#st-ahead span').textContent === '{count}'", timeout=2500
+        )
+
+    rendered = page.evaluate("Number(document.body.dataset.rendered)")
+    assert demo_hall.window(3, "call-next")["id"] == other["id"]  # another queue moved
+    page.wait_for_timeout(1200)
+    assert page.evaluate("Number(document.body.dataset.rendered)") == rendered  # not asked
+    demo_hall.window(3, "transfer", {"service": "general"})  # B001 joins ahead of A002
+    ahead_becomes(2)
+    wait_before = page.locator("#st-wait").inner_text()
+    demo_hall.window(4, "open")  # another window serves the queue: a new estimate, at once
+    page.wait_for_function(
+        "(before) => document.querySelector('#st-wait').textContent !== before",
+        arg=wait_before,
+        timeout=2500,
     )
-    page.wait_for_function("document.querySelector('#st-ahead span').textContent === '0'")
+    assert demo_hall.window(3, "call-next")["id"] == other["id"]
+    ahead_becomes(1)
+    status, body = demo_hall.server.api(
+        "POST", f"/api/v1/tickets/{first['id']}/cancel", {"reason": "不办了"}, demo_hall.manager
+    )
+    assert status == 200, body
+    ahead_becomes(0)
+    assert page.evaluate("window.__onewindow.sockets") == 1
+    assert page.errors == []
 
 
 def test_status_page_of_an_unknown_ticket(demo_hall, new_page):

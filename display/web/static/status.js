@@ -1,15 +1,19 @@
 // The citizen's phone (the QR on the slip): the number, people ahead, the estimated wait,
 // live; "it's your turn, go to window 3" when called. The ticket's own events arrive in its
-// room; people ahead change with other tickets' calls, so while waiting the page asks for a
-// fresh view every 20 seconds over the same connection. Once the ticket is being served or
-// done, the citizen rates the service here, once (the ticket's id is the capability); a page
-// opened again shows the rating instead of the levels.
+// room; people ahead change with other tickets' calls: while the ticket waits the server puts
+// the page in its queue's room too, and a small `queue.moved` there makes the page ask for its
+// fresh place over the same connection (a burst of them, once). Once the ticket is being
+// served or done, the citizen rates the service here, once (the ticket's id is the
+// capability); a page opened again shows the rating instead of the levels.
 
 import { HallClock } from "./clock.js";
 import { connectLive, stats } from "./live.js";
 import { h, readConfig, setText } from "./text.js";
 
-const REFRESH_MS = 20000;
+// A safety net only: the estimate also follows the service times, which no event announces.
+const REFRESH_MS = 120000;
+// Phones of one queue ask at slightly different moments after a move, not all at once.
+const MOVED_DELAY_MS = [100, 600];
 const config = readConfig();
 const clock = new HallClock(config.timezone);
 const counters = stats();
@@ -120,6 +124,14 @@ function refresh() {
   });
 }
 
+let moved = null;
+/** The queue moved: ask for the new place soon (one question for a burst of moves). */
+function queueMoved() {
+  if (moved !== null || view.state !== "waiting") return;
+  const [low, high] = MOVED_DELAY_MS;
+  moved = setTimeout(() => { moved = null; refresh(); }, low + Math.random() * (high - low));
+}
+
 function onStatus(status) {
   document.body.dataset.connection = status;
   setText($("st-live"), status === "live" ? "● 实时更新 live" : "○ 重新连接中 reconnecting");
@@ -134,15 +146,19 @@ socket = connectLive({
   snapshotEvent: "ticket.snapshot",
   onSnapshot: (fresh) => { view = fresh; draw(); document.body.dataset.ready = "1"; },
   onEvent: (name, data) => {
+    if (name === "queue.moved") { queueMoved(); return; }
     if (!data.ticket || data.ticket.id !== config.ticket) return;
     if (name === "ticket.evaluated" && data.evaluation) evaluation = data.evaluation;
+    const wasWaiting = view.state === "waiting";
     view = { ...view, ...data.ticket };
     if (data.ticket.state !== "waiting") {
       view.waiting_ahead = null;
       view.estimated_wait_minutes = null;
     }
     draw();
-    if (data.ticket.state === "waiting") refresh(); // a new place in the queue
+    // Waiting (again): a new place in the queue. No longer waiting: asking once takes the page
+    // out of its queue's room, whose moves no longer concern it.
+    if (data.ticket.state === "waiting" || wasWaiting) refresh();
   },
   onStatus,
 });
