@@ -74,6 +74,7 @@ MEASURE = """() => {
       inside: inside(box(t), box($("#windows"))) && inside(box(t), screen),
       name: px(t.querySelector(".win-name")),
       nameCut: cut(t.querySelector(".tile-head > span")) || cut(t.querySelector(".win-name")),
+      statusCut: cut(t.querySelector(".tile-status")),
       number: px(t.querySelector(".tile-ticket span")),
       ticketInside: inside(box(t.querySelector(".tile-ticket span")), box(t)),
     })),
@@ -142,7 +143,7 @@ def check_board(page, layout: str, open_windows: set[int], whole_names: bool = T
     assert min(t["name"] for t in seen["tiles"]) >= 20, seen["tiles"]
     assert min(t["number"] for t in seen["tiles"]) >= 40, seen["tiles"]
     if whole_names:
-        assert [t["window"] for t in seen["tiles"] if t["nameCut"]] == []
+        assert [t["window"] for t in seen["tiles"] if t["nameCut"] or t["statusCut"]] == []
     assert seen["hallName"] == seen["hallNameEn"] == {"cut": False, "inside": True}
     assert seen["scroll"] == [width, height]
     return seen
