@@ -31,7 +31,7 @@ def test_print_reports_come_from_kiosks_of_the_hall(api):
         api.error(api.post(path, "kiosk_branch", json={}), 403, "forbidden", "main")
         api.error(api.post(f"tickets/nope/{action}", "kiosk", json={}), 404, "not_found", "nope")
     api.error(
-        api.post(f"tickets/{ticket['id']}/print-failed", "kiosk", json={"attempts": 0}),
+        api.post(f"tickets/{ticket['id']}/print-failed", "kiosk", json={"attempts": 21}),
         400,
         "invalid_request",
         "attempts",
