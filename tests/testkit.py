@@ -224,6 +224,17 @@ class HallServer:
                 self.proc.kill()
                 self.proc.wait(5)
 
+    def staffed(self, halls: list[str], **devices: str) -> HallServer:
+        """Register devices (attribute name -> kind, e.g. kiosk="kiosk", in the first hall,
+        named "<kind>-1"), a manager of `halls`, start, and sign the manager in
+        (`self.manager`): the set-up most end-to-end tests share."""
+        for attr, kind in devices.items():
+            setattr(self, attr, self.device(f"{attr}-1", kind, halls[0]))
+        self.password = self.user("manager-1", "manager", halls)
+        self.start()
+        self.manager = self.sign_in("manager-1", self.password)
+        return self
+
     def sign_in(
         self, username: str, password: str, hall: str | None = None, window: int | None = None
     ) -> str:

@@ -25,13 +25,7 @@ def voice_hall(hall_server, tmp_path, repeat: int):
     )
     config = tmp_path / "short-voice.toml"
     config.write_text(text, encoding="utf-8")
-    server = hall_server(config=config)
-    server.board = server.device("board-1", "board", "busy")
-    server.kiosk = server.device("kiosk-1", "kiosk", "busy")
-    password = server.user("manager-1", "manager", ["busy"])
-    server.start()
-    server.manager = server.sign_in("manager-1", password)
-    return server
+    return hall_server(config=config).staffed(["busy"], board="board", kiosk="kiosk")
 
 
 @pytest.fixture

@@ -21,14 +21,7 @@ DEMO_TOML = ROOT / "config" / "demo" / "installation.toml"
 
 @pytest.fixture
 def hall(hall_server):
-    server = hall_server(config=DEMO_TOML)
-    server.agent = server.device("signs-1", "agent", "county")
-    server.kiosk = server.device("kiosk-1", "kiosk", "county")
-    password = server.user("manager-1", "manager", ["county"])
-    server.start()
-
-    server.manager = server.sign_in("manager-1", password)
-    return server
+    return hall_server(config=DEMO_TOML).staffed(["county"], agent="agent", kiosk="kiosk")
 
 
 @pytest.fixture
@@ -217,7 +210,7 @@ def test_a_revoked_agent_is_let_go_and_its_log_says_why(hall, signs, tmp_path):
     try:
         assert signs.wait_for_text(3, "暂停服务", 15), log.read_text()
         admin = hall.admin_token()
-        status, body = hall.api("POST", "/api/v1/admin/devices/signs-1/revoke", token=admin)
+        status, body = hall.api("POST", "/api/v1/admin/devices/agent-1/revoke", token=admin)
         assert status == 200, body
         # the server closes the connection; the agent asks again and logs the refusal
         deadline = time.monotonic() + 15

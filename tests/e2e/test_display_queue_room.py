@@ -16,13 +16,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def busy(hall_server):
-    server = hall_server()  # tests/fixtures/queue/busy.toml: services tax and invoice, all day
-    server.kiosk = server.device("kiosk-1", "kiosk", "busy")
-    server.board = server.device("board-1", "board", "busy")
-    password = server.user("manager-1", "manager", ["busy"])
-    server.start()
-    server.manager = server.sign_in("manager-1", password)
-    return server
+    # tests/fixtures/queue/busy.toml: services tax and invoice, all day
+    return hall_server().staffed(["busy"], kiosk="kiosk", board="board")
 
 
 def issue(server, service: str = "tax", **body) -> dict:
