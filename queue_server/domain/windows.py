@@ -93,7 +93,8 @@ class Window:
                 window=self.number,
             )
         self._move("close")
-        self._set(pause_reason=(reason or "").strip() or None, clerk=None)
+        # the clerk stays seated: who sits there follows their sign-in, not the window's state
+        self._set(pause_reason=(reason or "").strip() or None)
 
     @property
     def close_reason(self) -> str | None:

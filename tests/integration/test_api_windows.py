@@ -527,7 +527,7 @@ def test_open_pause_resume_close(api):
     assert err["details"] == {"window": 1}
     api.act(1, "complete")
     closed = api.act(1, "close")
-    assert (closed["state"], closed["clerk"]) == ("closed", None)
+    assert (closed["state"], closed["clerk"]) == ("closed", "clerk1")  # still signed in there
     api.error(api.post("windows/main-1/close", "manager"), 409, "invalid_state", "cannot close")
     api.error(
         api.post("windows/main-1/call", "manager", json={"ticket": "A001"}),
@@ -592,3 +592,9 @@ def test_an_agent_device_acts_for_the_clerk_signed_in_at_the_window(api):
     assert opened["clerk"] == "clerk1"
     assert api.act(1, "call-next", who="agent")["number"] == "A001"
     api.error(api.post("windows/branch-1/open", "agent"), 403, "forbidden", "branch")
+    # a manager closing and opening the window again leaves the clerk seated: the pad works
+    api.act(1, "complete", who="agent")
+    api.act(1, "close", who="manager")
+    assert api.act(1, "open", who="manager")["clerk"] == "clerk1"
+    api.issue("tax")
+    assert api.act(1, "call-next", who="agent")["number"] == "A002"

@@ -28,7 +28,7 @@ def test_open_pause_resume_close():
     w.resume()
     assert w.pause_reason is None
     w.close()
-    assert (w.state, w.clerk) == (WindowState.CLOSED, None)
+    assert (w.state, w.clerk) == (WindowState.CLOSED, "clerk1")  # the seat follows sign-in
     with pytest.raises(InvalidTransition, match="cannot close"):
         w.close()
 
