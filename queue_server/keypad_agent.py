@@ -13,6 +13,10 @@ each becomes one HTTP request. A refusal is logged with the server's plain messa
 Transfer and resume-ticket need a target, typed after the key and confirmed: transfer, then
 the window number, then confirm (call or Enter); resume, then the ticket number and confirm,
 or confirm alone for the one ticket suspended at the window. The key alone moves nothing.
+
+A QR/barcode scanner at a window (the delivery window: 统一出件) calls the ticket the citizen
+shows: the QR on the slip (its status address, `…/t/<ticket id>`) or a ticket number
+("A012"). What the scanner read is never logged whole, only that a ticket was scanned.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import signal
 import threading
 import time
@@ -34,7 +39,7 @@ from urllib.parse import quote
 from drivers.actions import ClerkAction, KeypadCommand
 from drivers.callerpad.bus import CallerPadBus, CallerPadConfig, CallerPadListener
 from drivers.errors import DriverError
-from drivers.input.driver import KeypadListener
+from drivers.input.driver import KeypadListener, ScannerListener
 
 log = logging.getLogger("onewindow.keypad_agent")
 PAD_REASON = "呼叫器操作 / from the caller pad"
@@ -259,6 +264,43 @@ class PadListener(CallerPadListener):
         log.warning("caller pads: %s", error)
 
 
+_STATUS_PATH = re.compile(r"/t/([A-Za-z0-9_-]{6,64})/?(?:[?#].*)?$")
+_TICKET_NUMBER = re.compile(r"^[A-Za-z]{1,2}\d{1,5}$")
+
+
+def scanned_ticket(text: str) -> str | None:
+    """The ticket a scan names: the id in a slip's QR (its status address) or a number as
+    printed ("A012"); None for anything else (an appointment code, a stray barcode)."""
+    text = text.strip()
+    found = _STATUS_PATH.search(text)
+    if found:
+        return found[1]
+    return text.upper() if _TICKET_NUMBER.match(text) else None
+
+
+class WindowScanner(ScannerListener):
+    """A scanner at one window: a scanned ticket is called there (the citizen at the delivery
+    window shows the slip's QR; the clerk need not type its number)."""
+
+    def __init__(self, agent: WindowAgent, window: int):
+        self.agent = agent
+        self.window = window
+
+    def on_scan(self, text: str) -> None:
+        ticket = scanned_ticket(text)
+        if ticket is None:
+            log.warning(
+                "window %s: the scan is not a ticket's QR or number (%d characters)",
+                self.window,
+                len(text),
+            )
+            return
+        self.agent.handle(self.window, KeypadCommand(ClerkAction.CALL, argument=ticket))
+
+    def on_state(self, connected: bool) -> None:
+        log.info("scanner of window %s %s", self.window, "plugged in" if connected else "gone")
+
+
 class WindowKeypad(KeypadListener):
     """A USB keypad read by the agent (not by a browser) belongs to one window."""
 
@@ -283,6 +325,7 @@ class AgentConfig:
     pads: Mapping[int, int] | None = None  # pad address -> window (default: the same)
     keypads: tuple[tuple[str, int], ...] = field(default=())  # evdev path -> window
     timeout: float = 10.0
+    scanners: tuple[tuple[str, int], ...] = field(default=())  # evdev path -> window
 
 
 def _pairs(values: list[str], what: str) -> list[tuple[str, int]]:
@@ -324,12 +367,20 @@ def parse_args(argv: list[str] | None) -> AgentConfig:
         metavar="PATH=WINDOW",
         help="a USB keypad read here (evdev), e.g. /dev/onewindow-keypad=3",
     )
+    p.add_argument(
+        "--scanner",
+        action="append",
+        default=[],
+        metavar="PATH=WINDOW",
+        help="a QR/barcode scanner at a window (evdev): a scanned ticket is called there,"
+        " e.g. /dev/onewindow-scanner-21=21 at the delivery window",
+    )
     p.add_argument("--timeout", type=float, default=10.0, help="HTTP timeout in seconds")
     args = p.parse_args(argv)
     if not args.token:
         p.error("--token (or ONEWINDOW_AGENT_TOKEN) is required")
-    if not args.port and not args.keypad:
-        p.error("give --port (caller pads) and/or --keypad PATH=WINDOW")
+    if not args.port and not args.keypad and not args.scanner:
+        p.error("give --port (caller pads), --keypad PATH=WINDOW and/or --scanner PATH=WINDOW")
     pads = {int(a): w for a, w in _pairs(args.pad, "--pad")} or None
     return AgentConfig(
         args.server,
@@ -340,6 +391,7 @@ def parse_args(argv: list[str] | None) -> AgentConfig:
         pads,
         tuple(_pairs(args.keypad, "--keypad")),
         args.timeout,
+        tuple(_pairs(args.scanner, "--scanner")),
     )
 
 
@@ -355,13 +407,17 @@ def run(config: AgentConfig, stop: threading.Event) -> int:
         )
         bus.start()
         running.append(bus)
-    for path, window in config.keypads:
-        from drivers.input.driver import KeypadDevice
-        from drivers.input.transport import EvdevSource
+    from drivers.input.driver import KeypadDevice, ScannerDevice
+    from drivers.input.transport import EvdevSource
 
+    for path, window in config.keypads:
         device = KeypadDevice(EvdevSource(path), WindowKeypad(agent, window))
         device.start(name=f"keypad-{window}")
         running.append(device)
+    for path, window in config.scanners:
+        scanner = ScannerDevice(EvdevSource(path), WindowScanner(agent, window))
+        scanner.start(name=f"scanner-{window}")
+        running.append(scanner)
     log.info(
         "keypad agent for hall %s on %s: %d source(s)", config.hall, config.server, len(running)
     )

@@ -18,8 +18,15 @@ import pytest
 from evdev import InputEvent
 
 from drivers.callerpad.emulator import CallerPadEmulator
-from drivers.input.driver import KeypadDevice
-from queue_server.keypad_agent import HallClient, WindowAgent, WindowKeypad
+from drivers.input.driver import KeypadDevice, ScannerDevice
+from drivers.input.emulator import events_for_text
+from queue_server.keypad_agent import (
+    HallClient,
+    WindowAgent,
+    WindowKeypad,
+    WindowScanner,
+    scanned_ticket,
+)
 
 pytestmark = pytest.mark.slow
 RESEND = 1.1  # the same key from the same pad within 1 s is a resend (drivers/callerpad)
@@ -394,3 +401,35 @@ def test_the_agent_refuses_a_wrong_token(hall, tmp_path):
     )
     assert result.returncode == 1
     assert "device token is unknown or revoked" in result.stdout + result.stderr
+
+
+def test_a_scanner_at_a_window_calls_the_ticket_whose_qr_it_reads(hall):
+    """The delivery window: the citizen shows the slip, the scan calls that ticket there."""
+    first, second, third = issue(hall), issue(hall), issue(hall)
+    token = sign_in(hall, 2)
+    assert hall.api("POST", "/api/v1/windows/pads-2/open", None, token)[0] == 200
+    outcomes = []
+    agent = WindowAgent(HallClient(hall.url, hall.agent, timeout=10), "pads", outcomes.append)
+
+    def scan(text: str) -> None:
+        ScannerDevice(events_for_text(text), WindowScanner(agent, 2)).run()
+
+    scan(f"{hall.url}{third['status_path']}")  # the slip's QR: its phone page's address
+    assert [(o.action, o.ok, o.message) for o in outcomes] == [("call", True, "A003")]
+    assert ticket(hall, third["id"])["window"]["number"] == 2
+    for action in ("start", "complete"):  # the result is handed over
+        assert hall.api("POST", f"/api/v1/windows/pads-2/{action}", None, token)[0] == 200
+    scan("a001")  # a number as printed on the slip, read as a barcode
+    assert outcomes[-1].ok and outcomes[-1].message == "A001"
+    assert ticket(hall, first["id"])["state"] == "called"
+    scan("OWAPPT:R-1")  # an appointment code is not a ticket: nothing happens
+    assert len(outcomes) == 2
+    assert ticket(hall, second["id"])["state"] == "waiting"
+
+
+def test_what_a_scan_names():
+    assert scanned_ticket("https://hall.example/t/zaCQfNqM7kqmAJiy") == "zaCQfNqM7kqmAJiy"
+    assert scanned_ticket("http://10.0.0.5:8080/t/abc_DEF-123?x=1\n") == "abc_DEF-123"
+    assert scanned_ticket(" b012 ") == "B012"
+    for other in ("OWAPPT:R-1", "6901234567892", "https://example.com/about", ""):
+        assert scanned_ticket(other) is None
