@@ -101,7 +101,7 @@ def issue_ticket(
         raise Forbidden(
             "绿色通道请到导办台由工作人员办理 / ask staff at the help desk for the green channel"
         )
-    key = f"{actor.name}:{cmd.idempotency_key}" if cmd.idempotency_key else None
+    key = _sender_key(actor, cmd.idempotency_key) if cmd.idempotency_key else None
     now = rt.clock.now()
     try:
         with rt.uow() as uow:
@@ -174,13 +174,18 @@ def issue_ticket(
     return Issued(view, created=True)
 
 
+def _sender_key(actor: Principal, key: str) -> str:
+    """Idempotency keys belong to whoever sent them: two kiosks may both send "tap-1"."""
+    return f"{actor.name}:{key}"
+
+
 def issued_under_key(rt: Runtime, hall: str, key: str, actor: Principal) -> dict[str, Any]:
     """The ticket an earlier issue request of `actor` got with `key`: a kiosk whose answer was
     lost learns it this way (keys belong to the device or account that sent them)."""
     require_issue(actor, hall)
     rt.hall(hall)
     with rt.uow(write=False) as uow:
-        ticket = uow.tickets.by_idempotency_key(f"{actor.name}:{key}")
+        ticket = uow.tickets.by_idempotency_key(_sender_key(actor, key))
         if ticket is None or ticket.hall != hall:
             raise NotFound(
                 f"该请求编号没有取到号码 / no ticket was issued under the key '{key}'", key=key
