@@ -49,6 +49,13 @@ def test_a_manager_moves_a_service_and_the_board_follows(demo_hall, new_page, sc
     page.select_option("#move-service", "tax")
     page.select_option("#move-from", "13")
     page.select_option("#move-to", "20")
+    # a redraw while the form is being filled (another console's change, a reload) keeps it
+    page.evaluate("window.__layout.load({ quiet: true })")
+    assert [page.input_value(f"#move-{f}") for f in ("service", "from", "to")] == [
+        "tax",
+        "13",
+        "20",
+    ]
     page.click("#form-move button[type=submit]")
     until(page, "() => document.getElementById('message').textContent.includes('已生效')")
     text = page.locator("#message").inner_text()

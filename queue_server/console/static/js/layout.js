@@ -14,6 +14,7 @@ export class LayoutEditor {
     $("form-move").addEventListener("submit", (e) => { e.preventDefault(); this.move(); });
     $("form-add").addEventListener("submit", (e) => { e.preventDefault(); this.add(); });
     $("form-undiff").addEventListener("submit", (e) => { e.preventDefault(); this.saveUndifferentiated(); });
+    $("form-undiff").addEventListener("change", () => { this.undiffDirty = true; });
     $("undo").addEventListener("click", () => this.undo());
     window.__layout = this;
   }
@@ -26,7 +27,7 @@ export class LayoutEditor {
     try {
       this.data = await api("GET", `halls/${this.config.hall}/layout`);
       this.onLoaded(this.data);
-      this.draw();
+      this.keepingForms(() => this.draw());
     } catch (err) {
       if (!quiet) showMessage(err.message);
     }
@@ -62,6 +63,24 @@ export class LayoutEditor {
       box.append(row);
     }
     return box;
+  }
+
+  // A redraw (another console's change, a reload) keeps what the manager is filling in: the
+  // chosen service and windows, the new window's services and zone, unsaved ticks of the
+  // undifferentiated set.
+  keepingForms(redraw) {
+    const selects = ["move-service", "move-from", "move-to", "add-zone"].map((id) => [id, $(id).value]);
+    const checked = (name) => [...document.querySelectorAll(`input[name="${name}"]:checked`)].map((i) => i.value);
+    const tick = (name, values) => document.querySelectorAll(`input[name="${name}"]`)
+      .forEach((i) => { i.checked = values.includes(i.value); });
+    const adding = checked("add-svc");
+    const undiff = this.undiffDirty ? checked("undiff-svc") : null;
+    redraw();
+    for (const [id, value] of selects) {
+      if ([...$(id).options].some((o) => o.value === value)) $(id).value = value;
+    }
+    tick("add-svc", adding);
+    if (undiff) tick("undiff-svc", undiff);
   }
 
   draw() {
@@ -140,7 +159,8 @@ export class LayoutEditor {
       });
       this.data = result.layout;
       this.onLoaded(this.data);
-      this.draw();
+      if (ops.some((o) => o.op === "undifferentiated")) this.undiffDirty = false;
+      this.keepingForms(() => this.draw());
       showMessage(`已生效：${result.summary}`, "info");
       if (done) done();
       this.onChanged();
@@ -186,6 +206,7 @@ export class LayoutEditor {
       area: $("add-area").value || null,
     }], () => {
       for (const id of ["add-number", "add-name", "add-area"]) $(id).value = "";
+      document.querySelectorAll('input[name="add-svc"]').forEach((i) => { i.checked = false; });
     });
   }
 
@@ -214,7 +235,8 @@ export class LayoutEditor {
       const result = await api("POST", `halls/${this.config.hall}/layout/undo`);
       this.data = result.layout;
       this.onLoaded(this.data);
-      this.draw();
+      this.undiffDirty = false;
+      this.keepingForms(() => this.draw());
       showMessage(`已撤销：${result.summary}`, "info");
       this.onChanged();
     } catch (err) {
