@@ -93,6 +93,11 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+/** True while this page signs out: its own redirect is on the way, no other may race it. */
+export function signingOut() {
+  return leaving;
+}
+
 export function bindSignOut() {
   for (const [id, everywhere] of [["sign-out", false], ["sign-out-all", true]]) {
     const button = document.getElementById(id);

@@ -1,6 +1,6 @@
 // Socket.IO with the session cookie: a snapshot on every (re)connect, then events.
 
-import { showMessage } from "./api.js";
+import { showMessage, signingOut } from "./api.js";
 
 export function connectLive({ hall, window: number, onSnapshot, onEvent, onState }) {
   const auth = { hall };
@@ -12,11 +12,13 @@ export function connectLive({ hall, window: number, onSnapshot, onEvent, onState
     onState && onState(false);
     // The server let go (the session ended elsewhere, or it restarts): ask again; a refusal
     // below sends the page to the sign-in form.
-    if (reason === "io server disconnect") socket.connect();
+    // (Signing out here, the page is already on its way to the sign-in form.)
+    if (reason === "io server disconnect" && !signingOut()) socket.connect();
   });
   socket.on("connect_error", (err) => {
     onState && onState(false);
     const data = err && err.data;
+    if (signingOut()) return;
     if (data && data.code === "unauthorized") {
       location.assign(`/console/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`);
     } else if (data && data.message) {
