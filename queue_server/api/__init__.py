@@ -23,6 +23,7 @@ from . import (
 
 def register(app: APIFlask) -> None:
     errors.register(app)
+    windows.document_optional_bodies(app)
     for module in (halls, tickets, windows, appointments, auth, kiosk):
         app.register_blueprint(module.bp, url_prefix="/api/v1")
     for module in (layout, notices, stats, evaluation, catalog, accounts):

@@ -178,3 +178,11 @@ def test_events_md_names_every_event():
     text = EVENTS_MD.read_text(encoding="utf-8")
     missing = sorted(n for n in names if f"`{n}`" not in text)
     assert missing == [], f"events missing from docs/events.md: {missing}"
+
+
+def test_optional_bodies_are_documented(spec):
+    """Closing a window takes an optional reason: the spec says so (not required)."""
+    body = operations(spec)[("POST", "/api/v1/windows/{window}/close")]["requestBody"]
+    assert body["required"] is False
+    schema = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert "reason" in spec["components"]["schemas"][schema]["properties"]
