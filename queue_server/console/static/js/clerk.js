@@ -221,6 +221,9 @@ function windowDone(w) {
 }
 
 async function perform(action, argument) {
+  // A key pressed before the desk first loaded must not act on a window the page knows
+  // nothing of yet: F10 would ask to resume a closed window instead of opening it.
+  if (!state.desk) await refresh();
   const w = state.desk ? state.desk.window : null;
   switch (action) {
     case "call-next": case "recall": case "start": case "complete": case "no-show":
