@@ -23,7 +23,7 @@ fault NAME     the reader: nocard | checksum | slow [SECONDS] | silent | unplug
                none: behave again
 replug         plug the reader in again after 'fault unplug'
 list           the cards this emulator holds
-status         card, fault and device path
+status         card, fault, device path and polls (card searches answered)
 quit           stop the emulator"""
 
 
@@ -92,6 +92,7 @@ class Console:
             f"ok card {describe(card) if card else 'none'}"
             f" fault {self.emulator.fault or 'none'}"
             f" plugged {'yes' if self.emulator.plugged else 'no'} device {self.emulator.path}"
+            f" polls {self.emulator.polls}"
         )
 
     def _cmd_quit(self) -> str:

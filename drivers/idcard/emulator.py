@@ -32,8 +32,15 @@ from drivers.idcard.protocol import (
 )
 
 FAULTS = (
-    "nocard", "checksum", "slow", "silent", "unplug",
-    "select_failed", "read_failed", "unknown_type", "invalid_card",
+    "nocard",
+    "checksum",
+    "slow",
+    "silent",
+    "unplug",
+    "select_failed",
+    "read_failed",
+    "unknown_type",
+    "invalid_card",
 )
 # Faults of the card lying on the reader (the reader itself is fine): the status word the
 # reader answers instead of success, or a card whose data does not hold together.
@@ -72,6 +79,7 @@ class IdCardEmulator:
         self._card: IdCard | None = None
         self._selected = False
         self._fault = _Fault()
+        self._polls = 0  # FIND_CARD commands answered (spoiled, slow or not)
         self._fds: tuple[int, int] | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -154,9 +162,7 @@ class IdCardEmulator:
         with self._lock:
             self._card, self._selected = None, False
 
-    def set_fault(
-        self, fault: str | None, *, count: int | None = None, delay: float = 3.5
-    ) -> None:
+    def set_fault(self, fault: str | None, *, count: int | None = None, delay: float = 3.5) -> None:
         """Misbehave until cleared (`None`), or for `count` replies (checksum, slow).
 
         nocard: the card is not detected; checksum: replies carry a wrong CHK; slow: replies
@@ -178,6 +184,13 @@ class IdCardEmulator:
     @property
     def fault(self) -> str | None:
         return self._fault.name
+
+    @property
+    def polls(self) -> int:
+        """How many times a driver has asked for a card so far (FIND_CARD commands answered):
+        a test that lays or lifts a card waits for the driver's next polls instead of a
+        guessed time."""
+        return self._polls
 
     # -- the device side ------------------------------------------------------------------
 
@@ -225,13 +238,20 @@ class IdCardEmulator:
         """The reply to one command (called with the lock held)."""
         present = self._card is not None and self._fault.name != "nocard"
         if command == Command.FIND_CARD:
-            return encode_reply(Status.CARD_FOUND, bytes(4)) if present else encode_reply(
-                Status.NO_CARD)
+            self._polls += 1
+            return (
+                encode_reply(Status.CARD_FOUND, bytes(4))
+                if present
+                else encode_reply(Status.NO_CARD)
+            )
         fault = self._fault.name
         if command == Command.SELECT_CARD:
             self._selected = present and fault != "select_failed"
-            return encode_reply(Status.OK, bytes(8)) if self._selected else encode_reply(
-                Status.SELECT_FAILED)
+            return (
+                encode_reply(Status.OK, bytes(8))
+                if self._selected
+                else encode_reply(Status.SELECT_FAILED)
+            )
         if command in (Command.READ_TEXT_PHOTO, Command.READ_WITH_FINGERPRINT):
             card = self._card
             if card is None or not (present and self._selected):

@@ -27,6 +27,8 @@ from test_kiosk_support import (  # noqa: E402
     control,
     masked_number,
     person,
+    polled,
+    reader_polls,
     start_agent,
     start_reader,
 )
@@ -55,8 +57,10 @@ class Kiosk:
         assert control(self.reader_control, f"tap {number}").startswith("ok")
 
     def lift(self) -> None:
+        """Take the card away and wait until the agent's reader has seen it gone: a card
+        laid down again before that (the same citizen's, for the next test) is never read."""
         assert control(self.reader_control, "lift").startswith("ok")
-        time.sleep(0.6)  # let the reader's polling see the card gone (it polls every 0.25 s)
+        polled(lambda: reader_polls(self.reader_control))
 
     def screen(self, name: str, timeout: float = 15000) -> None:
         self.browser.wait_for_selector(f"body[data-screen='{name}']", timeout=timeout)

@@ -17,6 +17,7 @@ from test_kiosk_support import (
     make_rig,
     masked_number,
     person,
+    polled,
     wait_event,
 )
 from testkit import eventually
@@ -78,17 +79,16 @@ def test_a_card_lifted_or_left_behind_is_never_the_next_citizens(rig):
     rig.tap(person("钱多多"))
     rig.ticket()
     rig.page.wait("done")
-    rig.reader.remove()
-    time.sleep(0.3)
+    rig.lift()
     rig.tap(person("钱多多"))  # laid down again on the done screen, and left there
-    time.sleep(0.3)
+    polled(lambda: rig.reader.polls)  # read there
     assert rig.page.post("/api/reset", {}) == 202  # 完成
     home = rig.page.wait("home")
     assert home["held_card"] is None
     rig.page.select("invoice")  # the next citizen is asked for their own card
     state = rig.page.wait("tap_card")
     assert state["held_card"] is None
-    time.sleep(0.5)
+    polled(lambda: rig.reader.polls)  # the reader searched again: the card there is not theirs
     assert rig.page.state()["screen"] == "tap_card" and len(rig.printer.printed) == 1
 
 
@@ -225,8 +225,7 @@ def test_printer_failing_after_the_number_tells_citizen_and_hall_then_reprints(
         assert r.page.post("/api/reset", {}) == 202
         r.page.select("tax")
         r.page.wait("tap_card")
-        r.reader.remove()
-        time.sleep(0.3)
+        r.lift()
         r.tap(card)
         # (a card laid down while the reader is mid-read can fail once: "card unreadable"
         # until the next read, which then goes on by itself)
@@ -234,9 +233,12 @@ def test_printer_failing_after_the_number_tells_citizen_and_hall_then_reprints(
         assert error["error"]["code"] == "duplicate_ticket"
         assert error["error"]["reprint_number"] == number
         assert r.page.post("/api/reprint", {"ticket": "someone-else", "seq": error["seq"]}) == 409
-        assert r.page.post(
-            "/api/reprint", {"ticket": error["error"]["reprint_ticket"], "seq": error["seq"]}
-        ) == 202
+        assert (
+            r.page.post(
+                "/api/reprint", {"ticket": error["error"]["reprint_ticket"], "seq": error["seq"]}
+            )
+            == 202
+        )
         slip = r.ticket()
         done = r.page.wait("done")
         assert done["reprint"] is True and done["ticket"]["number"] == number
@@ -330,8 +332,7 @@ def test_an_unreadable_card_says_so_and_a_new_tap_retries(rig):
     error = rig.page.wait("error", timeout=20)
     assert error["error"]["code"] == "card_unreadable" and error["error"]["retry_on_card"]
     rig.reader.set_fault(None)
-    rig.reader.remove()
-    time.sleep(0.3)
+    rig.lift()
     rig.tap(person())
     rig.ticket()
     rig.page.wait("done")
@@ -342,7 +343,7 @@ def test_a_card_that_cannot_be_read_on_the_home_screen_is_named_after_the_choice
     """The reader tells once; the kiosk remembers it until the card is lifted."""
     rig.reader.set_fault(fault)
     rig.tap(person())
-    time.sleep(0.4)  # read (and not read) while the home screen shows
+    polled(lambda: rig.reader.polls)  # read (and not read) while the home screen shows
     assert rig.page.state()["screen"] == "home"
     rig.page.select("tax")
     error = rig.page.wait("error")
@@ -350,12 +351,11 @@ def test_a_card_that_cannot_be_read_on_the_home_screen_is_named_after_the_choice
     assert error["service"]["code"] == "tax"
     rig.reader.remove()  # lifted: the kiosk forgets it
     rig.reader.set_fault(None)
-    time.sleep(0.3)
+    polled(lambda: rig.reader.polls)
     rig.tap(person())  # laid down again: it counts for the chosen service
     rig.ticket()
     assert rig.page.wait("done")["ticket"]["number"].startswith("A")
-    rig.reader.remove()
-    time.sleep(0.3)
+    rig.lift()
     assert rig.page.post("/api/reset", {}) == 202
     rig.page.select("tax")
     rig.page.wait("tap_card")  # nothing unreadable lies there any more
@@ -375,8 +375,9 @@ def test_print_again_after_a_print_failure_is_reported(relayed, hall_events):
     number = failed["ticket"]["number"]
     r.relay.before = None
     r.printer.paper = "ok"
-    assert r.page.post("/api/reprint", {"ticket": failed["ticket"]["id"],
-                                        "seq": failed["seq"]}) == 202
+    assert (
+        r.page.post("/api/reprint", {"ticket": failed["ticket"]["id"], "seq": failed["seq"]}) == 202
+    )
     slip = r.ticket()
     done = r.page.wait("done")
     assert slip.texts[2] == number and "【补打】" not in slip.texts  # its first slip
@@ -449,9 +450,19 @@ def test_a_revoked_token_puts_the_kiosk_out_of_service(kiosk_hall, tmp_path):
     server = kiosk_hall.server
     token = server.device("kiosk-revoked", "kiosk", HALL)
     subprocess.run(
-        [ONEWINDOW, "device", "revoke", "kiosk-revoked", "--config", str(server.config),
-         "--data-dir", str(server.data_dir)],
-        check=True, capture_output=True, timeout=60,
+        [
+            ONEWINDOW,
+            "device",
+            "revoke",
+            "kiosk-revoked",
+            "--config",
+            str(server.config),
+            "--data-dir",
+            str(server.data_dir),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
     )
     reader = IdCardEmulator().start()
     printer = PrinterEmulator().start()
@@ -488,8 +499,9 @@ def test_the_live_link_asks_again_after_the_server_let_go(kiosk_hall, caplog):
     caplog.set_level("INFO", logger="kiosk.link")
     token = kiosk_hall.server.device("kiosk-gone", "kiosk", HALL)
     states: list[bool] = []
-    link = HallLink(kiosk_hall.url, token, HALL, lambda: "kiosk-gone", lambda *_: None,
-                    states.append)
+    link = HallLink(
+        kiosk_hall.url, token, HALL, lambda: "kiosk-gone", lambda *_: None, states.append
+    )
     link.start()
     try:
         eventually(lambda: states[-1:] == [True], what="the link")
@@ -497,8 +509,9 @@ def test_the_live_link_asks_again_after_the_server_let_go(kiosk_hall, caplog):
         status, body = kiosk_hall.api("POST", "/admin/devices/kiosk-gone/revoke", {}, admin)
         assert status == 200, body
         eventually(lambda: states[-1:] == [False], what="the server closing the link")
-        eventually(lambda: "hall link:" in caplog.text and "retrying" in caplog.text,
-                   what="a new attempt")
+        eventually(
+            lambda: "hall link:" in caplog.text and "retrying" in caplog.text, what="a new attempt"
+        )
         assert "closed the live link: connecting again" in caplog.text
         assert states.count(True) == 1  # refused from then on
     finally:

@@ -192,8 +192,10 @@ class KioskHall:
         returns its QR payload (OWAPPT:<ref>)."""
         slot = datetime.now(SHANGHAI).replace(second=0, microsecond=0)
         status, body = self.api(
-            "POST", f"/halls/{HALL}/appointments",
-            {"service": service, "slot_start": slot.isoformat()}, self.booking,
+            "POST",
+            f"/halls/{HALL}/appointments",
+            {"service": service, "slot_start": slot.isoformat()},
+            self.booking,
         )
         assert status == 201, body
         return body["qr"]
@@ -209,9 +211,7 @@ def start_hall(directory: Path) -> KioskHall:
     )
     server.user("manager", "manager", [HALL], PASSWORD)
     server.start()
-    status, body = hall.api(
-        "POST", "/auth/login", {"username": "manager", "password": PASSWORD}
-    )
+    status, body = hall.api("POST", "/auth/login", {"username": "manager", "password": PASSWORD})
     assert status == 200, body
     hall.manager = body["token"]
     return hall
@@ -238,7 +238,9 @@ class Page:
 
     def post(self, path: str, body: dict[str, Any] | None = None) -> int:
         request = urllib.request.Request(
-            self.url + path, data=json.dumps(body or {}).encode(), method="POST",
+            self.url + path,
+            data=json.dumps(body or {}).encode(),
+            method="POST",
             headers={"Content-Type": "application/json"},
         )
         try:
@@ -280,6 +282,11 @@ class Rig:
     def tap(self, card: IdCard) -> None:
         self.reader.place(card)
 
+    def lift(self) -> None:
+        """Take the card away and wait until the agent's reader has seen it gone."""
+        self.reader.remove()
+        polled(lambda: self.reader.polls)
+
     def choose(self, service: str) -> dict[str, Any]:
         """Choose a service on the page; the "tap your card" state."""
         self.page.select(service)
@@ -302,8 +309,13 @@ class Rig:
 
 
 def make_rig(
-    hall: KioskHall, tmp: Path, *, server: str | None = None, live: bool = False,
-    data: Path | None = None, relayed: bool = False,
+    hall: KioskHall,
+    tmp: Path,
+    *,
+    server: str | None = None,
+    live: bool = False,
+    data: Path | None = None,
+    relayed: bool = False,
 ) -> Rig:
     """An agent on `tmp`'s devices; `data` is its data directory (default `tmp/data`);
     `relayed`: it reaches the server through a `Relay` (`rig.relay`)."""
@@ -313,8 +325,14 @@ def make_rig(
     printer = PrinterEmulator(out_dir=tmp / "tickets").start()
     settings = (
         KioskSettings()
-        .replace("server", url=server or hall.url, hall=HALL, retry_delay_s=0.05,
-                 public_url="https://hall.example.gov.cn", live_events=live)
+        .replace(
+            "server",
+            url=server or hall.url,
+            hall=HALL,
+            retry_delay_s=0.05,
+            public_url="https://hall.example.gov.cn",
+            live_events=live,
+        )
         .replace("page", port=0)
         .replace("reader", port=reader.path, poll_interval=0.05)
         .replace("printer", port=printer.port, retry_delay_s=0.05, status_timeout_s=0.5)
@@ -347,8 +365,12 @@ def listen(hall: KioskHall) -> tuple[Any, list[tuple[str, dict]]]:
     seen: list[tuple[str, dict]] = []
     client = socketio.Client()
     client.on("*", lambda event, data: seen.append((event, data)))
-    client.connect(hall.url, auth={"token": hall.manager, "hall": HALL},
-                   transports=["websocket"], wait_timeout=10)
+    client.connect(
+        hall.url,
+        auth={"token": hall.manager, "hall": HALL},
+        transports=["websocket"],
+        wait_timeout=10,
+    )
     return client, seen
 
 
@@ -459,10 +481,15 @@ def _read_all(sock: socket.socket) -> bytes:
 def cards_file(path: Path, cards: list[IdCard]) -> Path:
     rows = [
         {
-            "kind": c.kind, "name": c.name, "gender": c.gender_code, "nation": c.nation_code,
-            "id_number": c.id_number, "address": c.address,
+            "kind": c.kind,
+            "name": c.name,
+            "gender": c.gender_code,
+            "nation": c.nation_code,
+            "id_number": c.id_number,
+            "address": c.address,
             "issuing_authority": c.issuing_authority,
-            "valid_from": c.valid_from.isoformat(), "valid_to": "长期",
+            "valid_from": c.valid_from.isoformat(),
+            "valid_to": "长期",
         }
         for c in cards
     ]
@@ -485,14 +512,40 @@ def control(path: str | Path, line: str, timeout: float = 10.0) -> str:
     return "\n".join(answer)
 
 
+def reader_polls(control_path: str | Path) -> int:
+    """How many card searches the emulated reader behind `control_path` has answered."""
+    answer = control(control_path, "status")
+    words = answer.splitlines()[-1].split()
+    assert words[0] == "ok" and "polls" in words, answer
+    return int(words[words.index("polls") + 1])
+
+
+def polled(polls: Callable[[], int], more: int = 3, timeout: float = 15.0) -> None:
+    """Wait until the reader's driver has searched for a card `more` times from now, so it
+    has acted on what lies on the reader now (a card laid down read and reported, a card
+    lifted seen gone): the driver asks again only once it is done with an answer, and three
+    searches leave room for one that timed out and was asked again. A guessed sleep is too
+    short when the machine is busy, and a card lifted unseen is never read again."""
+    target = polls() + more
+    deadline = time.monotonic() + timeout
+    while (count := polls()) < target:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the reader searched {count} times, not {target}, in {timeout} s")
+        time.sleep(0.02)
+
+
 class Process:
     """A child process whose first stdout line is an address; stderr goes to a log file."""
 
     def __init__(self, args: list[str], log: Path, timeout: float = 30.0) -> None:
         self.log = log
         self.proc = subprocess.Popen(
-            args, stdout=subprocess.PIPE, stderr=log.open("ab"), cwd=ROOT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"}, text=True,
+            args,
+            stdout=subprocess.PIPE,
+            stderr=log.open("ab"),
+            cwd=ROOT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            text=True,
         )
         self.first_line = self._first_line(timeout)
 
@@ -520,8 +573,15 @@ class Process:
 def start_reader(directory: Path, cards: list[IdCard]) -> tuple[Process, Path]:
     """`onewindow emulate idcard` with `cards`; returns (process, control socket)."""
     directory.mkdir(parents=True, exist_ok=True)
-    args = [ONEWINDOW, "emulate", "idcard", "--dir", str(directory),
-            "--card", str(cards_file(directory / "cards.json", cards))]
+    args = [
+        ONEWINDOW,
+        "emulate",
+        "idcard",
+        "--dir",
+        str(directory),
+        "--card",
+        str(cards_file(directory / "cards.json", cards)),
+    ]
     process = Process(args, directory / "idcard.log")
     return process, directory / "control"
 
@@ -539,12 +599,28 @@ def start_agent(
         encoding="utf-8",
     )
     args = [
-        ONEWINDOW, "kiosk", "--server", options.pop("server", hall.url), "--token", hall.kiosk,
-        "--hall", HALL, "--config", str(config), "--listen", "127.0.0.1:0",
-        "--data-dir", str(directory / "data"),
-        "--reader", reader, "--printer", f"127.0.0.1:{printer_port}",
-        "--public-url", "https://hall.example.gov.cn",
-        "--scanner-control", str(directory / "scanner"),
+        ONEWINDOW,
+        "kiosk",
+        "--server",
+        options.pop("server", hall.url),
+        "--token",
+        hall.kiosk,
+        "--hall",
+        HALL,
+        "--config",
+        str(config),
+        "--listen",
+        "127.0.0.1:0",
+        "--data-dir",
+        str(directory / "data"),
+        "--reader",
+        reader,
+        "--printer",
+        f"127.0.0.1:{printer_port}",
+        "--public-url",
+        "https://hall.example.gov.cn",
+        "--scanner-control",
+        str(directory / "scanner"),
     ]
     if options.pop("live_events", "yes") == "no":
         args.append("--no-live-events")
