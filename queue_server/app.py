@@ -22,6 +22,7 @@ from display.web import init_display
 from . import __version__, api, console
 from .adapters.access_bus import AccessBus
 from .adapters.checkpointer import Checkpointer
+from .adapters.speaker_leases import RedisLeases
 from .adapters.store import Store
 from .domain.clock import Clock, SystemClock
 from .domain.privacy import IdHasher
@@ -116,7 +117,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Server:
         engineio_logger=False,
     )
     bus = AccessBus(settings.redis_url, settings.socketio_channel) if settings.redis_url else None
-    realtime = Realtime(socketio, rt, settings.access_check_seconds, bus)
+    # several workers: the speaking boards' leases are shared in Redis
+    leases = RedisLeases(settings.redis_url, settings.socketio_channel) if bus else None
+    realtime = Realtime(
+        socketio, rt, settings.access_check_seconds, bus, leases, settings.speaker_lease_seconds
+    )
     store.on_commit(realtime.publish)
     init_display(app, rt, socketio, settings.data_dir)
     if settings.day_close_interval > 0:

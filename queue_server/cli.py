@@ -16,6 +16,16 @@ from pathlib import Path
 EMULATORS = ("idcard", "printer", "callerpad", "ledsign")
 
 
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a positive number of seconds")
+    return value
+
+
 def _server_options(p: argparse.ArgumentParser, *, demo: bool = False) -> None:
     p.add_argument("--config", type=Path, help="installation file (TOML)", required=not demo)
     p.add_argument(
@@ -37,6 +47,14 @@ def _server_options(p: argparse.ArgumentParser, *, demo: bool = False) -> None:
         "--data-dir",
         type=Path,
         default=Path(os.environ.get("ONEWINDOW_DATA_DIR", "var/demo" if demo else "var")),
+    )
+    p.add_argument(
+        "--speaker-lease",
+        type=_positive_seconds,
+        default=30.0,
+        metavar="S",
+        help="with --redis: seconds a voice board's lease lasts unrenewed; a standby board on"
+        " another worker takes over within this time when the speaking one's worker dies",
     )
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)

@@ -26,12 +26,15 @@ from flask import request
 from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room, leave_room, rooms
 
 from .adapters.access_bus import AccessBus
-from .domain.errors import DomainError, Unauthorized
+from .adapters.speaker_leases import Leases, LocalLeases
+from .domain.errors import DomainError, NotFound, Unauthorized
 from .domain.events import DomainEvent
+from .domain.layout import unknown_zone
 from .services import halls as hall_service
 from .services import tickets as ticket_service
 from .services.auth import Principal, authenticate, require_hall, require_window
 from .services.runtime import Runtime
+from .speakers import Speakers
 
 log = logging.getLogger(__name__)
 SNAPSHOT_EVENTS = {"hall.layout_changed", "hall.day_closed"}
@@ -49,6 +52,8 @@ class Realtime:
         rt: Runtime,
         access_check_seconds: float = 10.0,
         access_bus: AccessBus | None = None,
+        leases: Leases | None = None,
+        speaker_lease_seconds: float = 30.0,
     ):
         self.socketio = socketio
         self.rt = rt
@@ -59,6 +64,11 @@ class Realtime:
         self._access_check_seconds = access_check_seconds
         self._checking = False  # the periodic check starts with the first token holder
         self._bus = access_bus
+        # boards that asked to speak (audio=1): one speaks per hall or zone
+        self.speakers = Speakers(
+            leases or LocalLeases(), self.tell, self._origin, speaker_lease_seconds
+        )
+        self._renewing = False
         socketio.on_event("connect", self._on_connect)
         socketio.on_event("disconnect", self._on_disconnect)
         socketio.on_event("snapshot", self._on_snapshot)
@@ -88,6 +98,19 @@ class Realtime:
 
     def _next_id(self) -> str:
         return f"{self._origin}-{next(self._ids)}"
+
+    def tell(self, sid: str, message: dict[str, Any]) -> None:
+        """A board's role among the boards that asked to speak for its hall or zone."""
+        header = {"id": self._next_id(), "event": "audio.role"}
+        self.socketio.emit("audio.role", header | message, to=sid)
+
+    def _renew_speakers_forever(self) -> None:
+        while True:
+            self.socketio.sleep(self.speakers.lease_seconds / 3)
+            try:
+                self.speakers.renew()
+            except Exception:  # noqa: BLE001 - the next round tries again
+                log.exception("speaker leases not renewed")
 
     # --- access, checked again while connected ----------------------------------------------
     def check_access(self) -> int:
@@ -157,6 +180,22 @@ class Realtime:
 
     def _on_disconnect(self, *reason: Any) -> None:
         self._tokens.pop(request.sid, None)  # type: ignore[attr-defined]
+        self.speakers.leave(request.sid)  # type: ignore[attr-defined]
+
+    def _speaker_zone(self, hall: str, auth: dict[str, Any]) -> str | None:
+        """The zone a board that asks to speak speaks for (None: the whole hall)."""
+        code = str(auth["zone"]) if auth.get("zone") else None
+        zones = {z.code for z in self.rt.hall(hall).zones}
+        if code is not None and code not in zones:
+            raise NotFound(unknown_zone(code, zones))
+        return code
+
+    def _speak(self, hall: str, zone: str | None) -> None:
+        """The board asked to speak for its hall or zone (told after its snapshot)."""
+        self.speakers.join(request.sid, hall, zone)  # type: ignore[attr-defined]
+        if not self._renewing:
+            self._renewing = True
+            self.socketio.start_background_task(self._renew_speakers_forever)
 
     def _on_connect(self, auth: dict[str, Any] | None = None) -> None:
         auth = auth or {}
@@ -178,8 +217,12 @@ class Realtime:
                 join_room(f"window:{hall}:{number}")
             if auth.get("window") is None or auth.get("hall_events", True):
                 join_room(f"hall:{hall}")
+            speaker = bool(auth.get("speaker"))
+            zone = self._speaker_zone(hall, auth) if speaker else None
             emit("snapshot", hall_service.snapshot(self.rt, hall))
             self._admitted(token)
+            if speaker:
+                self._speak(hall, zone)
         except DomainError as exc:
             raise _refused(exc.code, exc.message) from None
         except (TypeError, ValueError):

@@ -43,6 +43,7 @@ def main(options: dict[str, Any]) -> int:
         port=options["port"],
         public_url=options.get("public_url"),
         proxies=options.get("proxies") or 0,
+        speaker_lease_seconds=options.get("speaker_lease") or 30.0,
     )
     server = create_app(settings)
     base = settings.public_url or f"http://{settings.host}:{settings.port}"

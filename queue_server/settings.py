@@ -26,6 +26,9 @@ class Settings:
     # How often live connections are checked against revoked tokens and ended sessions made
     # by another process (revocations made in this process take effect at once); 0: never.
     access_check_seconds: float = 10.0
+    # With several workers (Redis), how long a speaking board's lease lasts unrenewed: a
+    # standby board takes over within this time when the speaking board's worker dies.
+    speaker_lease_seconds: float = 30.0
     cors_origins: list[str] = field(default_factory=list)
     public_url: str | None = None
     # Reverse proxies in front of the server (nginx of deploy/: 1). Their X-Forwarded-For and

@@ -160,3 +160,39 @@ def test_only_the_audio_board_fetches_call_outs(short_voice_hall, new_page):
     page.wait_for_timeout(500)
     assert asked == [] and page.evaluate("window.__voice") is None
     assert page.locator("#sound").is_hidden()
+
+
+def test_a_second_voice_board_stands_by_and_takes_over(short_voice_hall, launch_browser, new_page):
+    """Two boards of one hall both opened with audio=1: one speaks, the other says nothing
+    and shows it stands by; when the speaking board is gone, the other speaks."""
+    server = short_voice_hall
+    issue(server, 2)
+    act(server, 1, "open")
+    browser = launch_browser([AUTOPLAY])
+    url = f"{server.url}/display/board?hall=busy&audio=1&token={server.board}"
+    speaking, standby = new_page(1280, 720, browser_=browser), new_page(1280, 720, browser_=browser)
+    asked: list[str] = []
+    standby.on("request", lambda r: asked.append(r.url) if "/display/voice/" in r.url else None)
+    speaking.goto(url)
+    speaking.wait_for_selector("#voice-role[data-speaking='1']")
+    standby.goto(url)
+    standby.wait_for_selector("#voice-role[data-speaking='0']")
+    assert standby.locator("#voice-role").inner_text() == "语音备用 standby"
+    assert speaking.locator("#voice-role").inner_text() == "语音播报 speaking"
+
+    act(server, 1, "call-next")  # A001: said by the speaking board only
+    speaking.wait_for_function("window.__onewindow.voice.length === 1")
+    standby.wait_for_function(
+        "document.querySelector('.tile[data-window=\"1\"] .tile-ticket').textContent === 'A001'"
+    )
+    standby.wait_for_timeout(500)
+    assert voice_log(standby) == [] and asked == []
+
+    speaking.close()  # the speaking board is gone: the one standing by is told to speak
+    standby.wait_for_selector("#voice-role[data-speaking='1']", timeout=10000)
+    act(server, 1, "start")
+    act(server, 1, "complete")
+    act(server, 1, "call-next")  # A002
+    standby.wait_for_function("window.__onewindow.voice.length === 1")
+    assert [v["number"] for v in voice_log(standby)] == ["A002"]
+    assert standby.errors == []

@@ -33,12 +33,13 @@ def channel() -> str:
 def pair(hall_server, channel):
     """Two `onewindow serve` processes on one SQLite database and one Redis channel."""
     redis.Redis.from_url(REDIS).ping()
-    first = hall_server(redis=REDIS, extra=["--channel", channel])
+    extra = ["--channel", channel, "--speaker-lease", "1.5"]
+    first = hall_server(redis=REDIS, extra=extra)
     first.board = first.device("board-1", "board", "busy")
     first.kiosk = first.device("kiosk-1", "kiosk", "busy")
     password = first.user("manager-1", "manager", ["busy"])
     first.start()
-    second = hall_server(redis=REDIS, extra=["--channel", channel]).start()
+    second = hall_server(redis=REDIS, extra=extra).start()
     first.manager = first.sign_in("manager-1", password)
     return first, second
 
@@ -114,3 +115,43 @@ def test_a_revocation_through_one_server_cuts_a_board_on_the_other_at_once(pair)
     finally:
         on_second.close()
         kiosk_on_second.close()
+
+
+def test_one_board_speaks_for_the_hall_whichever_server_it_is_on(pair):
+    """Two voice boards on two servers: one speaks; when it goes, the other takes over within
+    a renewal round; when the speaking board's server dies, within the lease time (1.5 s)."""
+    first, second = pair
+    auth = {"token": first.board, "hall": "busy", "speaker": True}
+    speaking = Listener(first.url, auth, reconnection=False)
+    standby = Listener(second.url, auth, reconnection=False)
+    third = Listener(first.url, auth, reconnection=False)
+    try:
+        role = speaking.next("audio.role")
+        assert role["speaking"] is True and role["hall"] == "busy" and role["zone"] is None
+        assert standby.next("audio.role")["speaking"] is False
+        assert third.next("audio.role")["speaking"] is False
+        speaking.close()  # next in line: the first server's own standby or the other's
+        told = {}
+        eventually(
+            lambda: (
+                told.update(
+                    {
+                        b: b.next("audio.role", 0.2)["speaking"]
+                        for b in (standby, third)
+                        if b not in told and "audio.role" in b.names()
+                    }
+                )
+                or any(told.values())
+            ),
+            timeout=10,
+            what="a standby told to speak",
+        )
+        assert sum(1 for v in told.values() if v) == 1
+        if told.get(third):  # the first server's board took it: now the first server dies
+            first.stop()
+            assert standby.next("audio.role", timeout=10)["speaking"] is True
+        time.sleep(0.5)
+        assert "audio.role" not in standby.names()  # told once, no flapping
+    finally:
+        for board in (speaking, standby, third):
+            board.close()

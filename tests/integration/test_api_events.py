@@ -244,6 +244,7 @@ def test_the_snapshot_request_is_answered_with_an_ack(api):
         ({"hall": "main", "window": 2}, "clerk1"),
         ({"hall": "main", "window": "two"}, "board"),
         ({"ticket": "no-such-ticket"}, None),
+        ({"hall": "main", "speaker": True, "zone": "nowhere"}, "board"),
     ],
 )
 def test_refused_connections(api, auth, who):
@@ -345,3 +346,32 @@ def test_the_days_close_sends_the_event_then_a_fresh_snapshot(api, record):
     assert closed["expired"] == 1
     assert snap["queues"]["tax"]["waiting"] == 0
     assert all(w["state"] == "closed" for w in snap["windows"])
+
+
+def test_one_voice_board_speaks_per_hall_or_zone(api, record):
+    """Boards that ask to speak (audio=1): the first of a hall or zone speaks, the others
+    stand by, told after their snapshot; when the speaker goes, the next in line is told."""
+    first = board(api, speaker=True)
+    second = board(api, speaker=True)
+    zone = board(api, speaker=True, zone="a")
+    plain = board(api)
+    received = first.take()
+    assert [n for n, _ in received] == ["snapshot", "audio.role"]
+    role = received[1][1]
+    assert (role["event"], role["hall"], role["speaking"], role["zone"]) == (
+        "audio.role",
+        "main",
+        True,
+        None,
+    )
+    record("audio.role", role)
+    assert [(n, p["speaking"]) for n, p in second.take()[1:]] == [("audio.role", False)]
+    assert [(n, p["speaking"], p["zone"]) for n, p in zone.take()[1:]] == [
+        ("audio.role", True, "a")
+    ]
+    assert plain.names() == ["snapshot"]
+    first.client.disconnect()
+    assert [(n, p["speaking"]) for n, p in second.take()] == [("audio.role", True)]
+    assert zone.take() == [] and plain.take() == []
+    again = board(api, speaker=True)  # the one that left comes back: it stands by now
+    assert [(n, p.get("speaking")) for n, p in again.take()][1:] == [("audio.role", False)]

@@ -1,6 +1,6 @@
 // The hall board: calls in progress per window, the latest call, recent calls, people waiting,
-// hall name, date and clock, a scrolling notice; `audio=1` makes it the hall's (or zone's)
-// voice board.
+// hall name, date and clock, a scrolling notice; `audio=1` makes it a voice board of the hall
+// (or zone): the server lets one such board speak and keeps the others standing by.
 
 import { HallClock } from "./clock.js";
 import { HallState } from "./hall-state.js";
@@ -30,6 +30,14 @@ const voice = config.audio ? new VoiceQueue({
   log: counters.voice,
 }) : null;
 window.__voice = voice;
+let speaking = false; // the server chose this board to speak for its hall or zone
+
+function showVoiceRole() {
+  const role = $("voice-role");
+  role.hidden = !voice;
+  role.dataset.speaking = speaking ? "1" : "0";
+  setText(role, speaking ? "语音播报 speaking" : "语音备用 standby");
+}
 
 function phaseLabel(phase, ticket) {
   if (phase === "called") return ["请到窗口", "please come"];
@@ -245,6 +253,11 @@ function onSnapshot(snap) {
 }
 
 function onEvent(name, data) {
+  if (name === "audio.role") {
+    speaking = Boolean(voice && data.speaking);
+    showVoiceRole();
+    return;
+  }
   if (!state.ready) return;
   const call = state.applyEvent(name, data);
   // Any tile may change: a window opened or closed, a ticket shown at another window moved on.
@@ -254,7 +267,7 @@ function onEvent(name, data) {
     latest = call;
     drawTile(call.window.number, true);
     drawCalling();
-    voice?.enqueue(call.ticket.number, call.window.number);
+    if (speaking) voice.enqueue(call.ticket.number, call.window.number);
   }
   if (name.startsWith("ticket.")) drawRecent();
   if (data.queues) drawWaiting();
@@ -264,6 +277,7 @@ function onEvent(name, data) {
 
 function onStatus(status, message) {
   document.body.dataset.connection = status;
+  if (status !== "live" && speaking) { speaking = false; showVoiceRole(); } // told again on connect
   const text = { live: "实时 live", reconnecting: "重新连接中 reconnecting", refused: "连接被拒绝" };
   setText($("conn"), text[status] ?? status);
   const problem = $("problem");
@@ -295,4 +309,7 @@ window.addEventListener("resize", () => { tileSignature = ""; fitted = ""; drawA
 $("sound").addEventListener("click", () => voice?.unlock());
 if (voice) voice.probe();
 drawHeader();
-connectLive({ auth: { token: config.token, hall: config.hall }, onSnapshot, onEvent, onStatus });
+showVoiceRole();
+const auth = { token: config.token, hall: config.hall };
+if (voice) Object.assign(auth, { speaker: true, zone: config.zone });
+connectLive({ auth, onSnapshot, onEvent, onStatus });
