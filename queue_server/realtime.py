@@ -5,7 +5,8 @@ console), `ticket:<public id>` (the citizen's phone) and, while its ticket waits
 `queue:<hall>:<service>` (the phone again: one small `queue.moved` when that queue moves, so
 it asks for its new place instead of polling). A client says what it wants in the connect
 `auth` payload; on every connect (and so on every reconnect) it first receives a snapshot, then
-events. Every event carries a unique `id` so a client can drop a duplicate.
+events. Every event carries a unique `id` so a client can drop a duplicate. A board that asks
+to speak (`speaker`, the voice board) is then told its role (`audio.role`, see `speakers`).
 
 Access is checked again while connected: a client whose device token was revoked or whose
 session ended is disconnected (its reconnection is then refused with the reason) at once when
