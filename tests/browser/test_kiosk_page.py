@@ -7,7 +7,6 @@ take the paper away. A screenshot of each screen goes to test-artifacts/browser/
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -389,14 +388,26 @@ def test_the_page_leads_nowhere_and_goes_home_when_left(kiosk_hall, tmp_path, ne
             "{bubbles: true, cancelable: true}))"
         )
         assert prevented
+        # when the page shows each screen, by the page's clock: measured from here, the time
+        # the test took to hear of the tap_card screen (long on a busy machine) is not counted
+        b.evaluate(
+            """() => {
+                window.__shown = [];
+                new MutationObserver(() => window.__shown.push(
+                    [document.body.dataset.screen, performance.now()]
+                )).observe(document.body, {attributes: true, attributeFilter: ["data-screen"]});
+            }"""
+        )
         b.locator("#lang-switch").click()
         b.locator("button[data-domain='tax']").click()
         b.locator("button[data-service='tax']").click()
         b.wait_for_selector("body[data-screen='tap_card']")
         assert b.locator("#screen-tap_card h1").inner_text() == "Please tap your ID card"
-        started = time.monotonic()
         b.wait_for_selector("body[data-screen='home'][data-view='domains']", timeout=10000)
-        assert time.monotonic() - started >= 1.5
+        shown = b.evaluate("window.__shown")
+        tapped = next(i for i, (screen, _) in enumerate(shown) if screen == "tap_card")
+        home = next(at for screen, at in shown[tapped:] if screen == "home")
+        assert home - shown[tapped][1] >= 1500, shown  # left alone for the idle time only
         assert b.locator("#view-domains h1").inner_text() == "请选择办理业务"  # Chinese again
         assert api.state()["screen"] == "home"
         assert b.errors == []
