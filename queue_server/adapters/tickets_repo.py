@@ -247,6 +247,15 @@ class TicketRepository:
         )
         return [self._to_ticket(r) for r in self.conn.execute(q)]
 
+    def sent_to(self, hall: str, window: int) -> list[Ticket]:
+        """Waiting tickets transferred to `window`, longest waiting first."""
+        q = (
+            select(T)
+            .where(T.c.hall == hall, T.c.target_window == window, T.c.state == "waiting")
+            .order_by(T.c.queued_at, T.c.id)
+        )
+        return [self._to_ticket(r) for r in self.conn.execute(q)]
+
     def open_before(self, hall: str, day: date) -> list[Ticket]:
         q = select(T).where(T.c.hall == hall, T.c.service_day < day, T.c.state.in_(_OPEN))
         return [self._to_ticket(r) for r in self.conn.execute(q)]

@@ -58,6 +58,7 @@ TRANSITIONS: dict[str, dict[TicketState, frozenset[TicketState]]] = {
     "no_show": {S.CALLED: frozenset({S.NO_SHOW})},
     "rejoin": {S.NO_SHOW: frozenset({S.WAITING})},
     "transfer": {S.CALLED: frozenset({S.WAITING}), S.SERVING: frozenset({S.WAITING})},
+    "requeue": {S.WAITING: frozenset({S.WAITING})},
     "suspend": {S.SERVING: frozenset({S.SUSPENDED})},
     "resume": {S.SUSPENDED: frozenset({S.SERVING})},
     "cancel": {
@@ -76,6 +77,7 @@ _ACTION_LABELS = {
     "no_show": "过号 / no-show",
     "rejoin": "过号重排 / rejoin",
     "transfer": "转移 / transfer",
+    "requeue": "退回业务队列 / requeue",
     "suspend": "挂起 / suspend",
     "resume": "恢复办理 / resume",
     "cancel": "取消 / cancel",
@@ -221,6 +223,12 @@ class Ticket:
             transfer_count=self.transfer_count + 1,
             note=note,
         )
+
+    def requeue(self) -> None:
+        """The window it was sent to closed: wait for the service again, keeping `queued_at`
+        (a closed window never calls it, and no other window may while it names one)."""
+        self._move("requeue", TicketState.WAITING)
+        self._set(target_window=None)
 
     def suspend(self, now: datetime, reason: str | None) -> None:
         self._move("suspend", TicketState.SUSPENDED)

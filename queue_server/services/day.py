@@ -9,6 +9,7 @@ from datetime import timedelta
 from ..domain.events import DomainEvent
 from .runtime import Runtime
 from .views import iso
+from .windows import requeue_sent_to
 
 
 def close_day(rt: Runtime, hall: str) -> int:
@@ -32,12 +33,15 @@ def close_day(rt: Runtime, hall: str) -> int:
         for ticket in stale:
             ticket.expire(now)
             uow.tickets.save(ticket)
+            uow.audit_ticket(now, "ticket.expire", "system", ticket, window=ticket.window)
             w = windows.get(ticket.window or -1)
             if w is not None and w.current_ticket == ticket.id:
                 w.release()
         for w in windows.values():
             if w.state != "closed" and w.current_ticket is None:
                 w.close()
+                uow.audit(now, "window.close", "system", hall=hall, window=w.number)
+                requeue_sent_to(rt, uow, w, "system")
             uow.windows.save(w)
         uow.windows.set_closed_through(hall, cutoff)
         uow.audit(

@@ -29,6 +29,7 @@ from ..domain.windows import Window, WindowState
 from .auth import Principal, require_hall, require_manager
 from .runtime import Runtime
 from .views import iso, window_view
+from .windows import requeue_sent_to
 
 HISTORY = 20
 
@@ -78,6 +79,7 @@ def _write(
     before: HallLayout,
     after: HallLayout,
     windows: dict[int, Window],
+    actor: str,
 ) -> list[Window]:
     """Make the windows and the hall's set in the database equal `after`."""
     touched = []
@@ -88,6 +90,7 @@ def _write(
             if w is not None and w.active:
                 w.retire()
                 uow.windows.save(w)
+                requeue_sent_to(rt, uow, w, actor)
                 touched.append(w)
             continue
         if w is None:
@@ -127,7 +130,7 @@ def _commit_change(
     undoes: int | None = None,
 ) -> dict[str, Any]:
     history = LayoutRepository(uow.conn, not rt.store.is_sqlite)
-    touched = _write(rt, uow, hall, before, after, windows)
+    touched = _write(rt, uow, hall, before, after, windows, actor.name)
     version = uow.windows.bump_layout(hall)
     now = rt.clock.now()
     entry = history.add(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..adapters.uow import UnitOfWork
+from ..domain.windows import Window
 from .auth import Principal, clerk_of, require_window
 from .calling import WindowRef, _window
-from .events import window_event
+from .events import ticket_event, window_event
 from .runtime import Runtime
 from .views import window_view
 
@@ -42,5 +44,19 @@ def change_window(
             detail={"reason": w.pause_reason} if w.pause_reason else None,
         )
         uow.record(window_event(rt, f"window.{action}", w, held))
+        if action == "close":
+            requeue_sent_to(rt, uow, w, actor.name)
         uow.commit()
         return window_view(rt, w, held)
+
+
+def requeue_sent_to(rt: Runtime, uow: UnitOfWork, w: Window, actor: str) -> None:
+    """The window closed: tickets transferred to it wait for their service again, keeping
+    their place (a closed window never calls them, and no other window may while they name
+    it)."""
+    now = rt.clock.now()
+    for ticket in uow.tickets.sent_to(w.hall, w.number):
+        ticket.requeue()
+        uow.tickets.save(ticket)
+        uow.audit_ticket(now, "ticket.requeue", actor, ticket, window=w.number)
+        uow.record(ticket_event(rt, uow, "ticket.transferred", ticket, window=w))

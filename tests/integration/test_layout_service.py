@@ -184,3 +184,16 @@ def test_only_managers_of_the_hall_change_it(rt):
         with pytest.raises(Forbidden, match="hall manager|no access to hall 'main'"):
             layout.change_layout(rt, "main", who, [Assign(2, ("invoice",), mode="add")])
     assert services(rt, 2) == ["tax"]
+
+
+def test_removing_a_window_returns_the_tickets_sent_to_it_to_their_service(rt):
+    layout.change_layout(rt, "main", MANAGER, [AddWindow(name="临时窗口", services=("general",))])
+    temp, general = WindowRef("main", 10), WindowRef("main", 3)
+    for ref in (temp, general):
+        windows.change_window(rt, ref, SYSTEM, "open")
+    ticket = issue(rt, "general")
+    calling.call_next(rt, general, SYSTEM)
+    calling.transfer(rt, general, SYSTEM, to_window=10)
+    layout.change_layout(rt, "main", MANAGER, [RemoveWindow(10)])
+    assert calling.call_next(rt, general, SYSTEM)["id"] == ticket["id"]
+    assert [(r.ticket_number, r.window) for r in audit_rows(rt, "ticket.requeue")] == [("C001", 10)]

@@ -2,6 +2,7 @@
 
 import pytest
 from test_queue_issue import ELDER, issue, young
+from testkit import audit_rows
 
 from queue_server.domain.errors import (
     DomainError,
@@ -271,3 +272,29 @@ def local_time(*args):
     from testkit import local
 
     return local(*args)
+
+
+def test_closing_the_window_a_ticket_was_sent_to_returns_it_to_its_service(rt, clock, events):
+    """A ticket sent to a window that then closes would wait for a window that never calls
+    it; it waits for its service again, keeping its place."""
+    open_(W1, W2)
+    a = issue(rt)
+    clock.advance(60)
+    b = issue(rt)
+    calling.call_next(rt, W1, SYSTEM)
+    calling.transfer(rt, W1, SYSTEM, to_window=2)
+    windows.change_window(rt, W2, SYSTEM, "close", "设备维护")
+    back = tickets.get_ticket(rt, a["id"])
+    assert (back["state"], back["target_window"], back["queued_at"]) == (
+        "waiting",
+        None,
+        a["queued_at"],
+    )
+    assert back["waiting_ahead"] == 0
+    moved = [e for e in events if e.name == "ticket.transferred"][-1]
+    assert moved.payload["ticket"]["target_window"] is None and moved.window == 2
+    assert calling.call_next(rt, W1, SYSTEM)["id"] == a["id"]  # still ahead of A002
+    calling.complete(rt, W1, SYSTEM)
+    assert calling.call_next(rt, W1, SYSTEM)["id"] == b["id"]
+    trail = [(r.actor, r.ticket_number, r.window) for r in audit_rows(rt, "ticket.requeue")]
+    assert trail == [("system", "A001", 2)]

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select, text
-from testkit import local
+from testkit import audit_rows, local
 
 from queue_server.adapters import tables as t
 from queue_server.domain.errors import (
@@ -205,12 +205,7 @@ def test_day_close_expires_open_tickets_once(rt, clock, events):
 def test_carry_over_policy_keeps_tickets(make_runtime, sqlite_url, installation, clock):
     from queue_server.services.day import close_day
 
-    hall = installation.halls[0]
-    policy = hall.policy.model_copy(update={"day_close_policy": "carry_over"})
-    inst = installation.model_copy(
-        update={"halls": [hall.model_copy(update={"policy": policy}), installation.halls[1]]}
-    )
-    rt = make_runtime(sqlite_url, inst)
+    rt = carry_over(make_runtime, sqlite_url, installation)
     issue(rt)
     clock.advance(timedelta(days=1).total_seconds())
     assert close_day(rt, "main") == 0
@@ -218,3 +213,52 @@ def test_carry_over_policy_keeps_tickets(make_runtime, sqlite_url, installation,
     windows.change_window(rt, w, SYSTEM, "open")
     assert calling.call_next(rt, w, SYSTEM)["number"] == "A001"
     assert issue(rt)["number"] == "A001"  # today's numbering restarted
+
+
+def carry_over(make_runtime, url, installation):
+    hall = installation.halls[0]
+    policy = hall.policy.model_copy(update={"day_close_policy": "carry_over"})
+    inst = installation.model_copy(
+        update={"halls": [hall.model_copy(update={"policy": policy}), installation.halls[1]]}
+    )
+    return make_runtime(url, inst)
+
+
+def test_day_close_audits_each_expired_ticket_and_closed_window(rt, clock):
+    from queue_server.services.day import close_day
+
+    w1, w2 = WindowRef("main", 1), WindowRef("main", 2)
+    for w in (w1, w2):
+        windows.change_window(rt, w, SYSTEM, "open")
+    issue(rt)
+    issue(rt)
+    calling.call_next(rt, w2, SYSTEM)
+    clock.set(local(2026, 11, 25, 18, 1))
+    assert close_day(rt, "main") == 2
+    trail = audit_rows(rt, "ticket.expire") + audit_rows(rt, "window.close")
+    assert sorted((r.action, r.actor, r.ticket_number, r.window) for r in trail) == [
+        ("ticket.expire", "system", "A001", 2),  # it was called at window 2
+        ("ticket.expire", "system", "A002", None),
+        ("window.close", "system", None, 1),
+        ("window.close", "system", None, 2),
+    ]
+
+
+def test_carried_over_ticket_sent_to_a_window_waits_for_its_service(
+    make_runtime, db_url, installation, clock
+):
+    """The day's close shuts the windows: a ticket transferred to one must not be left waiting
+    for it overnight (nobody else could call it)."""
+    from queue_server.services.day import close_day
+
+    rt = carry_over(make_runtime, db_url, installation)
+    w1, w2 = WindowRef("main", 1), WindowRef("main", 2)
+    for w in (w1, w2):
+        windows.change_window(rt, w, SYSTEM, "open")
+    a = issue(rt)
+    calling.call_next(rt, w1, SYSTEM)
+    calling.transfer(rt, w1, SYSTEM, to_window=2)
+    clock.set(local(2026, 11, 26, 9, 0))
+    assert close_day(rt, "main") == 0
+    windows.change_window(rt, w1, SYSTEM, "open")
+    assert calling.call_next(rt, w1, SYSTEM)["id"] == a["id"]
