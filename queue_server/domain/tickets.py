@@ -197,11 +197,19 @@ class Ticket:
         self._move("no_show", TicketState.NO_SHOW)
         self._set(finished_at=now)
 
-    def rejoin(self, now: datetime, allowed: bool, position: str) -> None:
+    def rejoin(self, now: datetime, allowed: bool, position: str, day_over: bool = False) -> None:
+        """Back into the queue after a no-show, once; `day_over` when it was missed on an
+        earlier service day (its number belongs to that day: today's may be the same)."""
         if self.state is TicketState.NO_SHOW and (not allowed or self.rejoined):
             raise InvalidTransition(
                 f"号码{self.display_number}不能再次排队，请重新取号"
                 f" / {self.display_number} cannot rejoin again: take a new ticket",
+                ticket=self.public_id,
+            )
+        if self.state is TicketState.NO_SHOW and day_over:
+            raise InvalidTransition(
+                f"号码{self.display_number}是前一日过号的，不能再排队，请重新取号"
+                f" / {self.display_number} missed its call on an earlier day: take a new ticket",
                 ticket=self.public_id,
             )
         self._move("rejoin", TicketState.WAITING)

@@ -298,3 +298,18 @@ def test_closing_the_window_a_ticket_was_sent_to_returns_it_to_its_service(rt, c
     assert calling.call_next(rt, W1, SYSTEM)["id"] == b["id"]
     trail = [(r.actor, r.ticket_number, r.window) for r in audit_rows(rt, "ticket.requeue")]
     assert trail == [("system", "A001", 2)]
+
+
+def test_a_no_show_rejoins_on_its_own_day_only(rt, clock):
+    """The next morning yesterday's A001 would queue beside today's A001."""
+    open_(W2)
+    a = issue(rt)
+    calling.call_next(rt, W2, SYSTEM)
+    for _ in range(2):
+        calling.recall(rt, W2, SYSTEM)
+    calling.no_show(rt, W2, SYSTEM)
+    clock.set(local_time(2026, 11, 26, 9, 0))
+    issue(rt)
+    with pytest.raises(InvalidTransition, match="take a new ticket"):
+        tickets.rejoin(rt, a["id"], SYSTEM)
+    assert tickets.get_ticket(rt, a["id"])["state"] == "no_show"
