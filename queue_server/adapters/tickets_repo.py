@@ -34,16 +34,19 @@ _CALLS = ("ticket.call", "ticket.recall")  # the audit's actions that announce a
 # The hottest statements are built once with bound parameters: building a SQLAlchemy
 # statement and its cache key on every call cost more than running it (bench/, see
 # docs/performance.md).
-def _ahead_of(priority: bool) -> Any:
+def _ahead_of(priority: bool | None) -> Any:
+    """Who is called before a green-channel (True) or normal (False) ticket; None: plain
+    arrival order (the green channel has no precedence)."""
     earlier = or_(
         T.c.queued_at < bindparam("queued_at"),
         and_(T.c.queued_at == bindparam("queued_at"), T.c.id < bindparam("id")),
     )
-    before = (
-        and_(T.c.is_priority.is_(True), earlier)
-        if priority
-        else or_(T.c.is_priority.is_(True), earlier)
-    )
+    if priority is None:
+        before = earlier
+    elif priority:
+        before = and_(T.c.is_priority.is_(True), earlier)
+    else:
+        before = or_(T.c.is_priority.is_(True), earlier)
     return select(func.count()).where(
         T.c.state == "waiting",
         T.c.service_id == bindparam("service_id"),
@@ -63,7 +66,7 @@ def _bump(dialect: Any, table: Any, keys: list[str], counter: str) -> Any:
     )
 
 
-_AHEAD_OF = {False: _ahead_of(False), True: _ahead_of(True)}
+_AHEAD_OF = {key: _ahead_of(key) for key in (False, True, None)}
 # Counts come from queue_stats; the earliest queue time is one index seek per service.
 QS = t.queue_stats
 
@@ -178,15 +181,17 @@ class TicketRepository:
         row = self.conn.execute(q).first()
         return Candidate(row.id, row.queued_at, row.is_priority) if row else None
 
-    def ahead_of(self, ticket: Ticket) -> int:
+    def ahead_of(self, ticket: Ticket, green_first: bool = True) -> int:
         """Waiting tickets of the same service that will be called first, in call order
-        (`queued_at`, then id); an estimate when green-channel ratios interleave."""
+        (`queued_at`, then id); green-channel tickets first unless `green_first` is false (a
+        ratio of 0); an estimate when green-channel ratios interleave."""
         params = {
             "service_id": self.dir.id(ticket.hall, ticket.service),
             "queued_at": ticket.queued_at,
             "id": ticket.id,
         }
-        return int(self.conn.scalar(_AHEAD_OF[ticket.priority is not None], params) or 0)
+        key = (ticket.priority is not None) if green_first else None
+        return int(self.conn.scalar(_AHEAD_OF[key], params) or 0)
 
     def waiting_by_service(
         self, hall: str, services: set[str] | None = None

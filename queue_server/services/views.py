@@ -108,10 +108,10 @@ def estimate(
     waiting ticket."""
     if ticket.state is not TicketState.WAITING:
         return None, None
-    if ahead is None:
-        ahead = uow.tickets.ahead_of(ticket)
     hall, service = ticket.hall, ticket.service
     policy = rt.policy(hall)
+    if ahead is None:
+        ahead = uow.tickets.ahead_of(ticket, green_first=policy.green_channel_ratio > 0)
     key = f"{hall}/{service}"
     windows = _cached(rt.open_windows, key, lambda: uow.windows.open_serving(hall, service))
     minutes = _cached(

@@ -21,6 +21,7 @@ from queue_server.services import calling, windows
 from queue_server.services.auth import SYSTEM, Principal
 from queue_server.services.calling import WindowRef
 from queue_server.services.issuing import IdCardData, IssueTicket, issue_ticket
+from queue_server.services.tickets import get_ticket
 
 ELDER = IdCardData("11010519491231002X", "张三")  # born 1949: green channel
 YOUNG = "110105199003071234"
@@ -205,7 +206,7 @@ def test_day_close_expires_open_tickets_once(rt, clock, events):
 def test_carry_over_policy_keeps_tickets(make_runtime, sqlite_url, installation, clock):
     from queue_server.services.day import close_day
 
-    rt = carry_over(make_runtime, sqlite_url, installation)
+    rt = with_policy(make_runtime, sqlite_url, installation, day_close_policy="carry_over")
     issue(rt)
     clock.advance(timedelta(days=1).total_seconds())
     assert close_day(rt, "main") == 0
@@ -215,9 +216,10 @@ def test_carry_over_policy_keeps_tickets(make_runtime, sqlite_url, installation,
     assert issue(rt)["number"] == "A001"  # today's numbering restarted
 
 
-def carry_over(make_runtime, url, installation):
+def with_policy(make_runtime, url, installation, **changes):
+    """A runtime whose main hall runs with these queue policy changes."""
     hall = installation.halls[0]
-    policy = hall.policy.model_copy(update={"day_close_policy": "carry_over"})
+    policy = hall.policy.model_copy(update=changes)
     inst = installation.model_copy(
         update={"halls": [hall.model_copy(update={"policy": policy}), installation.halls[1]]}
     )
@@ -251,7 +253,7 @@ def test_carried_over_ticket_sent_to_a_window_waits_for_its_service(
     for it overnight (nobody else could call it)."""
     from queue_server.services.day import close_day
 
-    rt = carry_over(make_runtime, db_url, installation)
+    rt = with_policy(make_runtime, db_url, installation, day_close_policy="carry_over")
     w1, w2 = WindowRef("main", 1), WindowRef("main", 2)
     for w in (w1, w2):
         windows.change_window(rt, w, SYSTEM, "open")
@@ -262,3 +264,18 @@ def test_carried_over_ticket_sent_to_a_window_waits_for_its_service(
     assert close_day(rt, "main") == 0
     windows.change_window(rt, w1, SYSTEM, "open")
     assert calling.call_next(rt, w1, SYSTEM)["id"] == a["id"]
+
+
+def test_people_ahead_follow_arrival_order_when_the_green_channel_has_no_precedence(
+    make_runtime, db_url, installation, clock
+):
+    """green_channel_ratio = 0: a green-channel ticket is called in arrival order, so those
+    who came before it are ahead of it and it is ahead of no one who came before."""
+    rt = with_policy(make_runtime, db_url, installation, green_channel_ratio=0)
+    windows.change_window(rt, WindowRef("main", 2), SYSTEM, "open")
+    first = issue(rt)
+    issue(rt)
+    clock.advance(60)
+    green = issue(rt, priority=PriorityReason.DISABLED)
+    assert (green["waiting_ahead"], green["estimated_wait_minutes"]) == (2, 12)
+    assert get_ticket(rt, first["id"])["waiting_ahead"] == 0
