@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import time
 import wave
 
 import pytest
@@ -75,8 +74,7 @@ def test_render_worker_runs_the_real_child(tmp_path):
         assert first.name == f"{key}.wav"  # the server finds the file by the same key
         child = worker._proc
         assert child is not None and child.poll() is None
-        time.sleep(1.2)  # idle: the child leaves by itself ...
-        assert child.poll() == 0
+        assert child.wait(timeout=15) == 0  # idle (0.5 s): the child leaves by itself ...
         again = worker.render("请A 零零二号到三号窗口办理", 1, True)  # ... and a new one starts
         assert again.is_file() and again != first
         worker._proc.kill()  # killed: the next request starts another
@@ -89,7 +87,7 @@ def test_render_worker_runs_the_real_child(tmp_path):
     assert worker._proc is None
 
 
-TONE_MODULE = '''
+TONE_MODULE = """
 import io, wave
 
 class ToneEngine:
@@ -106,7 +104,7 @@ class ToneEngine:
             w.setframerate(8000)
             w.writeframes(b"\\x00\\x40" * 4000)
         return out.getvalue()
-'''
+"""
 
 
 def test_another_engine_by_name(tmp_path, monkeypatch):
