@@ -7,6 +7,7 @@ the evdev.InputDevice surface the source uses (fd, read, grab, ungrab, close, na
 import errno
 import os
 import threading
+import time
 
 from evdev import InputEvent, ecodes
 
@@ -67,8 +68,7 @@ def test_reads_grabs_and_reopens_after_unplug():
         opened.append(item)
         return item
 
-    src = EvdevSource("/dev/onewindow-scanner", opener=opener, min_backoff=0.01,
-                      poll_interval=0.01)
+    src = EvdevSource("/dev/onewindow-scanner", opener=opener, min_backoff=0.01, poll_interval=0.01)
     items = []
     for item in src:
         items.append(item)
@@ -76,8 +76,14 @@ def test_reads_grabs_and_reopens_after_unplug():
             assert opened[1].grabbed
             src.stop()
     codes = [i.code if not isinstance(i, SourceState) else i for i in items]
-    assert codes == [SourceState(False), SourceState(True), ecodes.KEY_A,
-                     SourceState(False), SourceState(True), ecodes.KEY_B]
+    assert codes == [
+        SourceState(False),
+        SourceState(True),
+        ecodes.KEY_A,
+        SourceState(False),
+        SourceState(True),
+        ecodes.KEY_B,
+    ]
     assert opened[0].closed and opened[1].closed
 
 
@@ -85,9 +91,14 @@ def test_stop_ends_an_idle_iteration():
     dev = PipeDevice("kbd", [], unplug_after=False)
     src = EvdevSource("/dev/x", opener=lambda p: dev, poll_interval=0.01)
     items = []
-    t = threading.Thread(target=lambda: items.extend(src))
+    t = threading.Thread(target=lambda: [items.append(item) for item in src])
     t.start()
-    threading.Timer(0.1, src.stop).start()
+    # stopped once idle (connected, waiting for keys): a stop before the thread got that far
+    # ends an iteration that never began, which a fixed delay cannot rule out when busy
+    deadline = time.monotonic() + 10
+    while not items and time.monotonic() < deadline:
+        time.sleep(0.01)
+    src.stop()
     t.join(2)
     assert not t.is_alive()
     assert items == [SourceState(True)]
@@ -112,11 +123,17 @@ def test_find_device_by_name_part():
 
 def test_source_by_name_waits_until_the_device_appears():
     present = []
+
     def opener(path):
         return PipeDevice("Scanner X", [key(ecodes.KEY_1)], unplug_after=False)
 
-    src = EvdevSource(name="scanner x", opener=opener, lister=lambda: list(present),
-                      min_backoff=0.01, poll_interval=0.01)
+    src = EvdevSource(
+        name="scanner x",
+        opener=opener,
+        lister=lambda: list(present),
+        min_backoff=0.01,
+        poll_interval=0.01,
+    )
     items = []
     for item in src:
         items.append(item)
