@@ -149,6 +149,10 @@ def call_next(rt: Runtime, ref: WindowRef, actor: Principal) -> dict[str, Any]:
                 ratio,
             )
             if best is None:
+                # the ticket in service is finished all the same: it must not stay "serving"
+                # (its service time growing) until someone arrives
+                uow.windows.save(w)
+                uow.commit()
                 raise NothingWaiting(
                     "当前没有等候您所办业务的群众 / no one is waiting for your services",
                     window=w.number,

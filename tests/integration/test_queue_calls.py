@@ -313,3 +313,19 @@ def test_a_no_show_rejoins_on_its_own_day_only(rt, clock):
     with pytest.raises(InvalidTransition, match="take a new ticket"):
         tickets.rejoin(rt, a["id"], SYSTEM)
     assert tickets.get_ticket(rt, a["id"])["state"] == "no_show"
+
+
+def test_call_next_finishes_the_ticket_in_service_even_when_no_one_waits(rt, clock, events):
+    """The clerk's one key after a citizen leaves: with the queue empty the ticket must not
+    stay in service (its service time growing) until the next citizen arrives."""
+    open_(W2)
+    a = issue(rt)
+    calling.call_next(rt, W2, SYSTEM)
+    calling.start(rt, W2, SYSTEM)
+    clock.advance(minutes=5)
+    with pytest.raises(NothingWaiting):
+        calling.call_next(rt, W2, SYSTEM)
+    done = tickets.get_ticket(rt, a["id"])
+    assert (done["state"], done["finished_at"]) == ("done", clock.now().isoformat()[:19] + "Z")
+    assert events[-1].name == "ticket.completed"
+    assert windows.change_window(rt, W2, SYSTEM, "close")["state"] == "closed"  # window free
