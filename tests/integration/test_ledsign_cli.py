@@ -13,7 +13,9 @@ pytestmark = pytest.mark.timeout(20)
 def start(*args):
     return subprocess.Popen(
         [sys.executable, "-m", "drivers.ledsign.cli", *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -22,7 +24,8 @@ def test_cli_pty_shows_what_each_sign_displays(tmp_path):
     proc = start("--addresses", "1-5", "--link", str(link))
     try:
         assert proc.stdout.readline().startswith("ledsign pty: /dev/pts/")
-        with LedSign(LedSignConfig(str(link), timeout=0.2, retries=0)) as sign:
+        # a second for the emulator process to answer (no retry): a busy machine is slow
+        with LedSign(LedSignConfig(str(link), timeout=1.0, retries=0)) as sign:
             sign.show(3, "请A001到3号窗口")
             assert proc.stdout.readline().strip() == "sign 03 text 请A001到3号窗口 (brightness 100)"
             assert sign.ping(9) is False  # not in --addresses
