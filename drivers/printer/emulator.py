@@ -10,12 +10,14 @@ decodes what it receives into tickets. Faults on demand:
   back channel is broken), so a driver that trusts silence would go on printing.
 
 Tickets are kept in memory (thread-safe); with `out_dir` each one is also written as
-`<n>.txt` and `<n>.png` (n from 1).
+`<n>.txt` and then `<n>.png` (n from 1), each whole under its name at once: whoever watches the
+folder never reads half a ticket, and a picture there means its text is there too.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import threading
 from collections.abc import Callable
@@ -28,6 +30,13 @@ from drivers.printer.tickets import DecodedTicket
 
 log = logging.getLogger(__name__)
 _POLL_S = 0.1
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Write `data` to a temporary name beside `path`, then rename it: the file appears whole."""
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)
 
 
 @dataclass(frozen=True)
@@ -192,8 +201,8 @@ class PrinterEmulator:
             columns = self.width_dots // 12
             text_path = self.out_dir / f"{index}.txt"
             png_path = self.out_dir / f"{index}.png"
-            text_path.write_text(to_text(ticket, columns), encoding="utf-8")
-            png_path.write_bytes(render_png(ticket, self.width_dots))
+            _write_whole(text_path, to_text(ticket, columns).encode("utf-8"))
+            _write_whole(png_path, render_png(ticket, self.width_dots))
         printed = PrintedTicket(index, ticket, text_path, png_path)
         with self._cond:
             self._printed.append(printed)

@@ -29,10 +29,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 
 
 def _wait_file(path: Path, timeout: float = 15.0) -> Path:
+    """The printer emulator's file, once there (it appears whole, under its name at once)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if path.exists() and path.stat().st_size > 0:
-            time.sleep(0.1)  # the text is written before the picture
+        if path.exists():
             return path
         time.sleep(0.05)
     raise AssertionError(f"{path} was not written in {timeout} s")
