@@ -22,9 +22,10 @@ def mean_service_minutes(recent_seconds: Sequence[float], default_minutes: float
 
 
 def estimated_wait_minutes(ahead: int, open_windows: int, service_minutes: float) -> int | None:
-    """Whole minutes, rounded up; None when no open window serves the service."""
-    if ahead <= 0:
-        return 0
+    """Whole minutes, rounded up; None when no open window serves the service (even the
+    first in line waits until one opens: "soon" would mislead)."""
     if open_windows <= 0:
         return None
+    if ahead <= 0:
+        return 0
     return math.ceil(ahead * service_minutes / open_windows)

@@ -94,7 +94,8 @@ def test_estimate():
     # tickets closed in seconds do not make a long queue look empty: one minute at least
     assert mean_service_minutes([5, 8, 11], 8.0) == 1.0
     assert estimated_wait_minutes(302, 1, mean_service_minutes([5, 8, 11], 8.0)) == 302
-    assert estimated_wait_minutes(0, 0, 5) == 0
+    assert estimated_wait_minutes(0, 0, 5) is None  # first in line, but no window open
+    assert estimated_wait_minutes(0, 1, 5) == 0
     assert estimated_wait_minutes(4, 0, 5) is None
     assert estimated_wait_minutes(4, 2, 5) == 10
     assert estimated_wait_minutes(3, 2, 5) == 8
