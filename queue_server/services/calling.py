@@ -415,6 +415,15 @@ def resume_ticket(
         if w.current_ticket is not None:
             _complete_current(rt, uow, actor, w)
         ticket = _suspended(rt, uow, w, number)
+        if ticket.window != w.number and ticket.service not in w.services:
+            name = rt.service(w.hall, ticket.service).name
+            raise NotServedThere(
+                f"{w.label}不办理“{name}”：请在{ticket.window}号窗口或办理该业务的窗口恢复"
+                f" / window {w.number} does not serve {name} ({ticket.service}): resume it at"
+                f" window {ticket.window} or at a window that does",
+                window=w.number,
+                service=ticket.service,
+            )
         ticket.resume(w.number, rt.clock.now())
         w.hold(ticket.id or 0)
         return _finish(rt, uow, actor, "ticket.resume", ticket, w, "ticket.resumed")

@@ -181,6 +181,11 @@ def test_suspend_frees_the_window_and_resume_brings_it_back(rt):
     assert calling.suspend(rt, W2, SYSTEM, "回家取材料")["state"] == "suspended"
     assert calling.call_next(rt, W2, SYSTEM)["id"] == b["id"]
     calling.start(rt, W2, SYSTEM)
+    w4 = WindowRef("main", 4)  # does not serve the ticket's service
+    open_(w4)
+    with pytest.raises(DomainError, match="window 4 does not serve"):
+        calling.resume_ticket(rt, w4, SYSTEM, a["number"])
+    assert tickets.get_ticket(rt, a["id"])["state"] == "suspended"
     resumed = calling.resume_ticket(rt, W2, SYSTEM, a["number"])
     assert resumed["state"] == "serving" and resumed["window"]["number"] == 2
     assert tickets.get_ticket(rt, b["id"])["state"] == "done"
