@@ -346,8 +346,11 @@ def test_failure_screens_say_what_to_do(kiosk, screenshot):
     _error(kiosk, "card_unreadable")
     assert kiosk.text("#error-title") == "无法读取身份证"
     screenshot(b, "kiosk-error-card-unreadable")
+    # lifted before the reader behaves again: read in between, the card would be a new tap
+    # on this screen (it retries), and issue a ticket
+    assert control(kiosk.reader_control, "lift").startswith("ok")
     assert control(kiosk.reader_control, "fault none").startswith("ok")
-    kiosk.lift()
+    polled(lambda: reader_polls(kiosk.reader_control))
     kiosk.home()
 
     # the day's tickets are gone (one a day), and a service that is closed now
