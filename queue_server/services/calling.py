@@ -28,7 +28,7 @@ from .auth import Principal, require_window
 from .events import ticket_event
 from .runtime import Runtime
 from .tickets import ensure_one_open
-from .views import ticket_view
+from .views import full_ticket_view, ticket_view
 
 CLAIM_ATTEMPTS = 8
 _NUMBER = re.compile(r"^\s*([A-Za-z]{1,2})\s*0*(\d{1,5})\s*$")
@@ -361,7 +361,7 @@ def transfer(
         ticket.transfer(rt.clock.now(), to_service, to_window, note)
         w.release()
         detail = {"from_service": before, "to_service": ticket.service, "to_window": to_window}
-        return _finish(
+        _finish(
             rt,
             uow,
             actor,
@@ -372,6 +372,7 @@ def transfer(
             detail,
             services={before},
         )
+        return full_ticket_view(rt, uow, ticket)  # with its place: the clerk tells the citizen
 
     return _window_action(rt, ref, actor, body)
 

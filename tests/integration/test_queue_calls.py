@@ -140,6 +140,8 @@ def test_transfer_to_a_service_keeps_the_place(rt, clock):
     moved = calling.transfer(rt, W2, SYSTEM, to_service="general", note="需综合受理")
     assert moved["state"] == "waiting" and moved["service"]["code"] == "general"
     assert moved["number"] == "A001" and moved["transfer_count"] == 1
+    assert moved["waiting_ahead"] == 0  # ahead of C001, which came 10 minutes later
+    assert tickets.get_ticket(rt, later_general["id"])["waiting_ahead"] == 1
     # issued 10 minutes earlier than C001, so window 3 calls it first
     assert calling.call_next(rt, W3, SYSTEM)["id"] == first["id"]
     calling.start(rt, W3, SYSTEM)
@@ -170,6 +172,7 @@ def test_transfer_to_a_named_window(rt):
         calling.transfer(rt, W2, SYSTEM, to_window=4)
     moved = calling.transfer(rt, W2, SYSTEM, to_service="idonly", to_window=4)
     assert (moved["target_window"], moved["service"]["code"]) == (4, "idonly")
+    assert moved["waiting_ahead"] == 0  # the answer tells the clerk its place
 
 
 def test_suspend_frees_the_window_and_resume_brings_it_back(rt):

@@ -211,7 +211,9 @@ const DONE = {
   start: (t) => `开始办理 ${t.number} / serving ${t.number}`,
   complete: (t) => `已办结 ${t.number} / ${t.number} done`,
   "no-show": (t) => `${t.number} 已过号 / ${t.number} marked no-show`,
-  transfer: (t) => `${t.number} 已转至 ${t.service.name}${t.target_window ? `（${t.target_window}号窗口）` : ""} / ${t.number} transferred`,
+  transfer: (t) => `${t.number} 已转至 ${t.service.name}${t.target_window ? `（${t.target_window}号窗口）` : ""}`
+    + `${t.waiting_ahead != null ? `，前面还有 ${t.waiting_ahead} 人` : ""} / ${t.number} transferred`
+    + `${t.waiting_ahead != null ? `, ${t.waiting_ahead} ahead` : ""}`,
   suspend: (t) => `${t.number} 已挂起 / ${t.number} suspended`,
   resume: (t) => `恢复办理 ${t.number} / resumed ${t.number}`,
 };
