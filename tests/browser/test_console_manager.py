@@ -41,7 +41,8 @@ def test_a_manager_moves_a_service_and_the_board_follows(demo_hall, new_page, sc
     assert zone_b.locator(".tile").count() == 10  # windows 22..31
     assert "税务服务" not in sign.locator("#sign-services").inner_text()
     page = open_console(demo_hall, new_page)
-    share = page.locator("#share").inner_text()
+    # the share comes with the layout, loaded apart from the hall map: its first figure
+    share = until(page, "() => (t => t !== '—' && t)(document.getElementById('share').textContent)")
     assert share.startswith("93.3%")  # 28 of the 30 windows that accept applications
 
     page.click("#tab-layout")
