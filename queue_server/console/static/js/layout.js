@@ -11,6 +11,11 @@ export class LayoutEditor {
     this.onChanged = onChanged;
     this.onLoaded = onLoaded;
     this.data = null;
+    // Answers may cross: a load asked before a change (a reload, another console's event) can
+    // come back after the change's own answer. Each layout drawn takes a number; an answer
+    // to a load asked before the layout on screen was drawn is older than it, and dropped.
+    this.asked = 0;
+    this.drawn = 0;
     $("form-move").addEventListener("submit", (e) => { e.preventDefault(); this.move(); });
     $("form-add").addEventListener("submit", (e) => { e.preventDefault(); this.add(); });
     $("form-undiff").addEventListener("submit", (e) => { e.preventDefault(); this.saveUndifferentiated(); });
@@ -24,13 +29,22 @@ export class LayoutEditor {
   }
 
   async load({ quiet = false } = {}) {
+    const asked = ++this.asked;
     try {
-      this.data = await api("GET", `halls/${this.config.hall}/layout`);
-      this.onLoaded(this.data);
-      this.keepingForms(() => this.draw());
+      const data = await api("GET", `halls/${this.config.hall}/layout`);
+      if (asked < this.drawn) return;
+      this.show(data, asked);
     } catch (err) {
       if (!quiet) showMessage(err.message);
     }
+  }
+
+  /** Draw `data`, the answer to request number `asked`. */
+  show(data, asked) {
+    this.drawn = asked;
+    this.data = data;
+    this.onLoaded(data);
+    this.keepingForms(() => this.draw());
   }
 
   reloadIfShown() {
@@ -157,10 +171,8 @@ export class LayoutEditor {
       const result = await api("POST", `halls/${this.config.hall}/layout`, {
         ops, base_version: this.data ? this.data.layout_version : null,
       });
-      this.data = result.layout;
-      this.onLoaded(this.data);
       if (ops.some((o) => o.op === "undifferentiated")) this.undiffDirty = false;
-      this.keepingForms(() => this.draw());
+      this.show(result.layout, ++this.asked);
       showMessage(`已生效：${result.summary}`, "info");
       if (done) done();
       this.onChanged();
@@ -233,10 +245,8 @@ export class LayoutEditor {
   async undo() {
     try {
       const result = await api("POST", `halls/${this.config.hall}/layout/undo`);
-      this.data = result.layout;
-      this.onLoaded(this.data);
       this.undiffDirty = false;
-      this.keepingForms(() => this.draw());
+      this.show(result.layout, ++this.asked);
       showMessage(`已撤销：${result.summary}`, "info");
       this.onChanged();
     } catch (err) {
