@@ -69,7 +69,8 @@ class Realtime:
         self.speakers = Speakers(
             leases or LocalLeases(), self.tell, self._origin, speaker_lease_seconds
         )
-        self._renewing = False
+        # leases shared with other workers expire unless renewed; this process's never do
+        self._renewing = leases is None
         socketio.on_event("connect", self._on_connect)
         socketio.on_event("disconnect", self._on_disconnect)
         socketio.on_event("snapshot", self._on_snapshot)
